@@ -1,0 +1,98 @@
+# Docket: `make demo` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+DOCKET := $(BIN)/docket
+CHROMIUM ?= /usr/bin/chromium
+# PostgreSQL for the second test run; the test database is created and dropped by Django.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+LINT_PATHS := $(wildcard src tests bench)
+
+.PHONY: help demo serve test lint typecheck pytest-sqlite pytest-postgres browser-deps \
+        format clean
+
+help:
+	@echo "make demo   set up .venv, migrate, load the fictional demo, serve on http://127.0.0.1:8000"
+	@echo "make test   ruff, mypy, pytest on SQLite (with browser tests), then on PostgreSQL"
+	@echo "other targets: lint typecheck pytest-sqlite pytest-postgres browser-deps format clean"
+
+# --- virtual environment (re-installed when pyproject.toml changes) ---------------------
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Docket needs $(PYTHON) (set PYTHON=... to use another)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+# --- demo --------------------------------------------------------------------------------
+demo: $(VENV)/.installed
+	$(DOCKET) migrate --noinput
+	@if $(DOCKET) help keys >/dev/null 2>&1; then $(DOCKET) keys init; \
+	  else echo "(docket keys init is not available yet; skipping)"; fi
+	$(DOCKET) demo
+	@echo
+	$(DOCKET) serve --bind 127.0.0.1:8000
+
+serve: $(VENV)/.installed
+	$(DOCKET) serve --bind 127.0.0.1:8000
+
+# --- checks ------------------------------------------------------------------------------
+# Runs every step even when an earlier one fails, then names the failed steps.
+TEST_STEPS := lint typecheck pytest-sqlite pytest-postgres
+test:
+	@start=$$(date +%s); failed=""; \
+	for step in $(TEST_STEPS); do \
+	  $(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
+	done; \
+	echo "make test took $$(( $$(date +%s) - start ))s"; \
+	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi; \
+	echo "make test: all checks passed"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check $(LINT_PATHS)
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+# Debian's Chromium drives the browser tests, and poppler-utils (pdftoppm) turns report
+# PDFs into images; install them when missing and we are root.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ] || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium and poppler-utils for the browser and report tests"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM) and pdftoppm (poppler-utils)." >&2; \
+	    echo "Install them (Debian/Ubuntu: sudo apt-get install chromium poppler-utils) and run make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+pytest-sqlite: $(VENV)/.installed-dev browser-deps
+	@echo "== pytest on SQLite (including browser tests) =="
+	env -u DATABASE_URL $(BIN)/pytest
+
+pytest-postgres: $(VENV)/.installed-dev
+	@if env DATABASE_URL=$(PG_URL) $(BIN)/python .ci/pg_reachable.py; then \
+	  db="test_docket_$$(date +%s)_$$$$"; \
+	  echo "== pytest on PostgreSQL (throwaway database $$db; browser tests ran on SQLite) =="; \
+	  DATABASE_URL=$(PG_URL) DOCKET_TEST_DB_NAME=$$db $(BIN)/pytest -m "not browser"; \
+	else \
+	  echo "PostgreSQL not reachable — skipping the PostgreSQL run"; \
+	fi
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format $(LINT_PATHS)
+
+clean:
+	rm -rf $(VENV) var/staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache

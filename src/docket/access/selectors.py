@@ -1,0 +1,132 @@
+"""Who may see which case, at a given moment. One selector for everything.
+
+A person sees a case when the record gives them a part in it, or when they hold a
+seat, at that moment, in a body that holds the case now or to which it was addressed,
+or when they hold an explicit grant that has not expired. A declared conflict or a
+recusal denies access whatever else applies. Lists, searches, counts, exports,
+notifications and the detail check all call ``visible_cases``; ``case_for`` answers a
+case that may not be seen exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from docket.cases.models import Case, CaseBody, CaseRole
+from docket.core import clock
+from docket.core.errors import NotFound
+from docket.org.models import Person, SeatTerm
+
+PARTY_ROLES = ("complainant", "respondent", "complainant_advocate", "respondent_advocate")
+# Parts that are a person's own stake in the case: a declared conflict never takes them
+# away (a conflict bars the seat, the panel and grants, not one's own case).
+OWN_ROLES = (*PARTY_ROLES, "witness", "reporter")
+PANEL_ROLES = ("panel", "panel_chair")
+
+
+def _in_term(at: datetime) -> Q:
+    return Q(starts_at__lte=at) & (Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+
+
+def _seat_bodies(person: Person, at: datetime) -> QuerySet[SeatTerm, Any]:
+    return SeatTerm.objects.filter(_in_term(at), person=person).values("seat__body_id")
+
+
+def _finishing_bodies(person: Person, at: datetime) -> QuerySet[SeatTerm, Any]:
+    # Terms that ended but whose holders may finish the panels they sit on.
+    return SeatTerm.objects.filter(
+        person=person, may_finish_open_cases=True, starts_at__lte=at
+    ).values("seat__body_id")
+
+
+def visible_cases(person: Person | None, at: datetime | None = None) -> QuerySet[Case]:
+    """Every case ``person`` may see at ``at`` (default: now)."""
+    if person is None:
+        return Case.objects.none()
+    at = at or clock.now()
+    roles = CaseRole.objects.filter(case=OuterRef("pk"), person=person)
+    seats = _seat_bodies(person, at)
+    own = Exists(roles.filter(role__in=OWN_ROLES))
+    investigator = Exists(roles.filter(role="investigator"))
+    granted = Exists(roles.filter(role="grantee", until__gt=at))
+    # A panel member keeps the case while they hold a seat in the holding body, or, while
+    # the case is open, a finished term — where both the term and the protocol let
+    # panels complete their cases.
+    panel = Exists(roles.filter(role__in=PANEL_ROLES)) & (
+        Q(holding_body__in=seats)
+        | (
+            Q(closed=False, panel_survives_term=True)
+            & Q(holding_body__in=_finishing_bodies(person, at))
+        )
+    )
+    holder_or_addressed = Exists(
+        CaseBody.objects.filter(case=OuterRef("pk"), body__in=seats).filter(
+            Q(relation="holder", current=True) | Q(relation="addressed")
+        )
+    )
+    denied = Exists(roles.filter(role="conflicted"))
+    return Case.objects.filter(
+        own | ((investigator | granted | panel | holder_or_addressed) & ~denied)
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a person stands in a case they may see: what the pages may show them."""
+
+    case: Case
+    person: Person
+    roles: frozenset[str]
+    bodies: frozenset[int]  # body ids through which they see it
+
+    @property
+    def is_party_side(self) -> bool:
+        return bool(self.roles & set(PARTY_ROLES))
+
+    @property
+    def party(self) -> str | None:
+        """complainant or respondent: whose side they are on (for the party portal)."""
+        for side in ("respondent", "complainant"):
+            if side in self.roles or f"{side}_advocate" in self.roles:
+                return side
+        return None
+
+    @property
+    def full_record(self) -> bool:
+        """Bodies, panels, investigators and grantees see the whole record — never someone
+        on a party's side or a witness, whatever seat they also hold, and never someone
+        who declared a conflict."""
+        if self.roles & {*PARTY_ROLES, "witness", "conflicted"}:
+            return False
+        return bool(self.bodies) or bool(
+            self.roles & {"panel", "panel_chair", "investigator", "grantee"}
+        )
+
+
+def case_for(person: Person | None, public_id: str, at: datetime | None = None) -> Standing:
+    """The case and the person's standing in it, or NotFound — the same answer for a case
+    that exists but may not be seen."""
+    at = at or clock.now()
+    case = (
+        visible_cases(person, at)
+        .filter(public_id=public_id)
+        .select_related("protocol", "holding_body")
+        .first()
+    )
+    if case is None or person is None:
+        raise NotFound("No such case.", code="case.not_found")
+    roles = frozenset(
+        CaseRole.objects.filter(case=case, person=person)
+        .exclude(role="grantee", until__lte=at)
+        .values_list("role", flat=True)
+    )
+    bodies = frozenset(
+        CaseBody.objects.filter(case=case, body__in=_seat_bodies(person, at))
+        .filter(Q(relation="holder", current=True) | Q(relation="addressed"))
+        .values_list("body_id", flat=True)
+    )
+    return Standing(case=case, person=person, roles=roles, bodies=bodies)

@@ -1,0 +1,331 @@
+"""The case tables as a function of the ledger.
+
+``rows_for`` turns a case's events (read by the protocol engine) into the rows of
+``Case``, ``CaseRole`` and ``CaseBody``; ``write`` stores them. Services call
+``refresh`` after appending, in the same transaction; ``docket ledger rebuild`` calls
+the same functions through the projection registry and reports any drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from docket.ledger import projections
+from docket.ledger.models import LedgerEvent
+from docket.org.models import Body, Person
+from docket.protocol.engine import Evaluation, evaluate
+from docket.protocol.schema import Protocol
+from docket.protocol.state import Event
+
+from .models import Case, CaseBody, CaseRole
+from .protocols import case_protocol
+
+Row = dict[str, Any]
+CASE_FIELDS = (
+    "stage", "closed", "disposition", "outcome", "sanctions", "holding_body_id", "reference",
+    "received_at", "opened_at", "decided_at", "closed_at", "appeals", "violations",
+    "deviations", "head_seq", "last_event_at", "panel_survives_term", "appeal_outcome",
+)  # fmt: skip
+
+
+def engine_event(row: LedgerEvent) -> Event:
+    return Event(
+        seq=row.seq,
+        type=row.type,
+        actor=row.actor,
+        capacity=row.capacity,
+        occurred_at=row.occurred_at,
+        payload=row.payload,
+        deviation=row.deviation,
+    )
+
+
+def case_events(case: Case) -> list[Event]:
+    rows = LedgerEvent.objects.filter(stream=case.stream).order_by("seq")
+    return [engine_event(r) for r in rows.only(
+        "stream", "seq", "type", "actor", "capacity", "occurred_at", "payload", "deviation"
+    )]  # fmt: skip
+
+
+def body_resolver(case: Case, protocol: Protocol) -> dict[str, Body]:
+    """Body key -> the organization's body for this case (per-unit bodies: the case's unit)."""
+    found: dict[str, Body] = {}
+    for body in Body.objects.filter(key__in=list(protocol.bodies)).select_related("unit"):
+        spec = protocol.bodies[body.key]
+        if spec.per_unit and case.unit_id is not None and body.unit_id != case.unit_id:
+            continue
+        found.setdefault(body.key, body)
+    return found
+
+
+def _latest(events: Sequence[Event], type_: str) -> Event | None:
+    for event in reversed(events):
+        if event.type == type_:
+            return event
+    return None
+
+
+def rows_for(case: Case, protocol: Protocol, events: Sequence[Event], ev: Evaluation) -> list[Row]:
+    state = ev.state
+    bodies = body_resolver(case, protocol)
+    rows: list[Row] = []
+
+    decision = None
+    for d in sorted(state.decisions.values(), key=lambda d: d.seq):
+        if not d.overruled:
+            decision = d
+    decided = next((e for e in events if decision and e.seq == decision.seq), None)
+    opened = _latest(events, "case.opened")
+    closing = _latest(events, "case.closed") if state.closed else None
+    holder = bodies.get(state.holding_body or "")
+    rows.append(
+        {
+            "table": "case",
+            "stage": state.stage,
+            "closed": state.closed,
+            "disposition": str(closing.payload.get("disposition", "")) if closing else "",
+            "outcome": decision.outcome if decision else "",
+            "sanctions": list(decision.sanctions) if decision else [],
+            "holding_body_id": holder.pk if holder else None,
+            "reference": state.reference or case.reference,
+            "received_at": events[0].occurred_at if events else None,
+            "opened_at": opened.occurred_at if opened else None,
+            "decided_at": decided.occurred_at if decided else None,
+            "closed_at": closing.occurred_at if closing else None,
+            "appeals": len(state.appeals),
+            "appeal_outcome": (
+                {"filed": "pending"}.get(last := list(state.appeals.values())[-1], last)
+                if state.appeals
+                else ""
+            ),
+            "violations": len(ev.violations),
+            "deviations": len(ev.deviations),
+            "head_seq": state.seq,
+            "last_event_at": state.last_at,
+            "panel_survives_term": bool(
+                state.holding_body in protocol.bodies
+                and protocol.bodies[state.holding_body].panel_survives_term
+            ),
+        }
+    )
+
+    parts: set[tuple[str, str, datetime | None]] = set()
+    for person in state.complainants:
+        parts.add((person, "complainant", None))
+    for person in state.respondents:
+        parts.add((person, "respondent", None))
+    for side in ("complainant", "respondent"):
+        for person in state.advocates[side]:
+            parts.add((person, f"{side}_advocate", None))
+    for person in state.witnesses:
+        parts.add((person, "witness", None))
+    for person in state.investigators:
+        parts.add((person, "investigator", None))
+    current = state.proceeding
+    if current is not None:
+        for person in current.sitting():
+            parts.add((person, "panel", None))
+        if current.chair and current.chair in current.sitting():
+            parts.add((current.chair, "panel_chair", None))
+    for person in state.earlier_panels():
+        parts.add((person, "earlier_panel", None))
+    for person in state.conflicted:
+        parts.add((person, "conflicted", None))
+    grants: dict[str, datetime | None] = {}
+    for event in events:
+        if event.type == "access.granted":
+            grants[str(event.payload["person"])] = datetime.fromisoformat(
+                str(event.payload["until"])
+            )
+        elif event.type == "access.revoked":
+            grants.pop(str(event.payload["person"]), None)
+    for person, until in grants.items():
+        parts.add((person, "grantee", until))
+    if events and events[0].type == "complaint.received" and events[0].capacity == "reporter":
+        parts.add((events[0].actor, "reporter", None))
+    for person, role, until in sorted(parts, key=lambda p: (p[0], p[1])):
+        rows.append({"table": "role", "person": person, "role": role, "until": until})
+
+    for proc in state.proceedings:
+        body = bodies.get(proc.body)
+        if body is not None:
+            rows.append(
+                {
+                    "table": "body",
+                    "body_id": body.pk,
+                    "relation": "holder",
+                    "proceeding": proc.index,
+                    "kind": proc.kind,
+                    "since_seq": proc.start_seq,
+                    "current": proc is current and not state.closed,
+                    "record_complete": proc.record_received,
+                }
+            )
+    addressed: dict[str, int] = {}
+    for event in events:
+        key = event.payload.get("to_body") if event.type in _ADDRESSING else None
+        if isinstance(key, str):
+            addressed.setdefault(key, event.seq)
+    # An appeal goes to the bodies the protocol lets decide appeals.
+    appeal_bodies = [
+        b[5:]
+        for b in getattr(protocol.actions.get("decide_appeal"), "by", ())
+        if b.startswith("body:")
+    ]
+    for event in events:
+        if event.type == "appeal.filed":
+            for key in appeal_bodies:
+                addressed.setdefault(key, event.seq)
+    for d in state.decisions.values():
+        for sanction in d.sanctions:
+            spec = protocol.sanctions.get(sanction)
+            if spec and spec.ratified_by and d.recommendation:
+                addressed.setdefault(spec.ratified_by, d.seq)
+    for key, seq in sorted(addressed.items()):
+        body = bodies.get(key)
+        if body is not None:
+            rows.append(
+                {
+                    "table": "body",
+                    "body_id": body.pk,
+                    "relation": "addressed",
+                    "proceeding": -1,
+                    "kind": "",
+                    "since_seq": seq,
+                    "current": False,
+                    "record_complete": True,
+                }
+            )
+    return rows
+
+
+_ADDRESSING = frozenset({"objection.filed", "correspondence.received"})
+
+
+def snapshot(case: Case) -> list[Row]:
+    case.refresh_from_db()
+    rows: list[Row] = [{"table": "case", **{f: getattr(case, f) for f in CASE_FIELDS}}]
+    roles = CaseRole.objects.filter(case=case).select_related("person")
+    for person, role, until in sorted(
+        ((r.person.public_id, r.role, r.until) for r in roles), key=lambda p: (p[0], p[1])
+    ):
+        rows.append({"table": "role", "person": person, "role": role, "until": until})
+    for b in CaseBody.objects.filter(case=case).order_by("relation", "proceeding", "body_id"):
+        rows.append(
+            {
+                "table": "body",
+                "body_id": b.body_id,
+                "relation": b.relation,
+                "proceeding": b.proceeding,
+                "kind": b.kind,
+                "since_seq": b.since_seq,
+                "current": b.current,
+                "record_complete": b.record_complete,
+            }
+        )
+    return _ordered(rows)
+
+
+def _ordered(rows: list[Row]) -> list[Row]:
+    head = [r for r in rows if r["table"] == "case"]
+    roles = sorted(
+        (r for r in rows if r["table"] == "role"), key=lambda r: (r["person"], r["role"])
+    )
+    bodies = sorted(
+        (r for r in rows if r["table"] == "body"),
+        key=lambda r: (r["relation"], r["proceeding"], r["body_id"]),
+    )
+    return head + roles + bodies
+
+
+def write(case: Case, rows: list[Row]) -> None:
+    (head,) = [r for r in rows if r["table"] == "case"]
+    for field in CASE_FIELDS:
+        setattr(case, field, head[field])
+    case.save(update_fields=list(CASE_FIELDS))
+    wanted_roles = {(r["person"], r["role"]): r["until"] for r in rows if r["table"] == "role"}
+    people = dict(
+        Person.objects.filter(public_id__in={p for p, _ in wanted_roles}).values_list(
+            "public_id", "pk"
+        )
+    )
+    existing = {(r.person.public_id, r.role): r for r in case.roles.select_related("person")}
+    for key, row in existing.items():
+        if key not in wanted_roles:
+            row.delete()
+        elif row.until != wanted_roles[key]:
+            row.until = wanted_roles[key]
+            row.save(update_fields=["until"])
+    CaseRole.objects.bulk_create(
+        [
+            CaseRole(case=case, person_id=people[p], role=role, until=until)
+            for (p, role), until in wanted_roles.items()
+            if (p, role) not in existing and p in people
+        ]
+    )
+    wanted_bodies = [r for r in rows if r["table"] == "body"]
+    case.bodies.all().delete()
+    CaseBody.objects.bulk_create(
+        [
+            CaseBody(
+                case=case,
+                body_id=r["body_id"],
+                relation=r["relation"],
+                proceeding=r["proceeding"],
+                kind=r["kind"],
+                since_seq=r["since_seq"],
+                current=r["current"],
+                record_complete=r["record_complete"],
+            )
+            for r in wanted_bodies
+        ]
+    )
+
+
+def refresh(case: Case, protocol: Protocol, events: Sequence[Event], ev: Evaluation) -> None:
+    """Bring the case tables up to date with the record (inside the appending transaction)."""
+    write(case, rows_for(case, protocol, events, ev))
+
+
+# -- the ledger's rebuild command ---------------------------------------------------------
+
+
+def _case_of(stream: str) -> Case | None:
+    return Case.objects.filter(public_id=stream.removeprefix("case:")).first()
+
+
+def _rebuild(stream: str, rows: Sequence[LedgerEvent]) -> list[Row]:
+    case = _case_of(stream)
+    if case is None:
+        return []
+    protocol = case_protocol(case.protocol)
+    events = [engine_event(r) for r in rows]
+    ev = evaluate(protocol, events, events[-1].occurred_at if events else case.protocol.loaded_at)
+    return _ordered(rows_for(case, protocol, events, ev))
+
+
+def _snapshot(stream: str) -> list[Row]:
+    case = _case_of(stream)
+    return snapshot(case) if case is not None else []
+
+
+def _write(stream: str, rows: list[Row]) -> None:
+    case = _case_of(stream)
+    if case is not None and rows:
+        with transaction.atomic():
+            write(case, rows)
+
+
+def register_projection() -> None:
+    projections.register(
+        "cases.case",
+        rebuild=_rebuild,
+        snapshot=_snapshot,
+        write=_write,
+        kinds={"case"},
+        streams=lambda: (f"case:{p}" for p in Case.objects.values_list("public_id", flat=True)),
+    )

@@ -1,0 +1,63 @@
+"""Deliberation and votes: quorum and thresholds come from the protocol."""
+
+from __future__ import annotations
+
+from docket.ledger.models import LedgerEvent
+from docket.org.models import Person
+
+from ._base import Deviation, act, seal, text_required
+
+
+def vote_open(
+    *,
+    by: Person,
+    case: str,
+    vote_id: str,
+    motion: str,
+    sanction: str | None = None,
+    deviation: Deviation = None,
+    expect_seq: int | None = None,
+) -> LedgerEvent:
+    return act(
+        by,
+        case,
+        "open_vote",
+        {
+            "vote_id": vote_id,
+            "motion": text_required(motion, "motion", limit=200),
+            "sanction": sanction,
+        },
+        deviation=deviation,
+        expect_seq=expect_seq,
+    )
+
+
+def vote_cast(
+    *,
+    by: Person,
+    case: str,
+    vote_id: str,
+    choice: str,
+    dissent: str = "",
+    expect_seq: int | None = None,
+) -> LedgerEvent:
+    """Cast one's vote; a dissent is kept sealed with it."""
+    return act(
+        by,
+        case,
+        "cast_vote",
+        lambda ctx: {
+            "vote_id": vote_id,
+            "choice": choice,
+            "dissent_ref": seal(ctx, kind="deliberation", text=dissent, author=by)
+            if dissent.strip()
+            else None,
+        },
+        expect_seq=expect_seq,
+    )
+
+
+def vote_close(
+    *, by: Person, case: str, vote_id: str, expect_seq: int | None = None
+) -> LedgerEvent:
+    return act(by, case, "close_vote", {"vote_id": vote_id}, expect_seq=expect_seq)

@@ -1,0 +1,418 @@
+"""Event types of a case's ledger.
+
+Every step of a case is one of these. Payloads carry identifiers and structured facts;
+confidential content (statement text, evidence, identities of non-members, reasons
+written in prose) appears only as ``*_ref`` references to encrypted content items.
+Person identifiers are the public ids of ``org.Person``.
+
+The protocol engine reads these payloads; services write them. Each action a protocol
+can name (``docket.protocol.actions``) produces exactly one event type here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from docket.events.registry import Payload, PersonId, Ref, register
+
+PartyRole = Literal["complainant", "respondent"]
+
+
+class Allegation(Payload):
+    id: str = Field(min_length=1, max_length=40)
+    rule: str = Field(min_length=1, max_length=200)  # the organization's rule alleged broken
+    summary_ref: Ref | None = None
+
+
+@register("complaint.received", "A complaint was received and a case file begun")
+class ComplaintReceived(Payload):
+    protocol_id: str
+    protocol_version: int
+    category: str = Field(min_length=1, max_length=80)
+    channel: Literal["in_person", "written", "online", "anonymous", "referral", "import"]
+    reporter_role: Literal["affected", "witness", "third_party"]
+    complainants: list[PersonId] = []
+    respondents: list[PersonId] = Field(min_length=1)
+    allegations: list[Allegation] = Field(min_length=1)
+    received_by: str  # body key
+    report_ref: Ref | None = None
+    intake_report: str | None = None  # public id of the intake report it came from
+
+
+@register("complaint.acknowledged", "Receipt of the complaint was acknowledged to the reporter")
+class ComplaintAcknowledged(Payload):
+    note_ref: Ref | None = None
+
+
+@register("jurisdiction.assessed", "Whether the organization's process applies was assessed")
+class JurisdictionAssessed(Payload):
+    accepted: bool
+    reasons_ref: Ref | None = None
+
+
+@register("case.opened", "The case was formally opened under the protocol")
+class CaseOpened(Payload):
+    reference: str = Field(min_length=1, max_length=40)
+    body: str
+
+
+@register("case.referred", "The case was handed to another body")
+class CaseReferred(Payload):
+    to_body: str
+    kind: Literal["referral", "review", "remand"] = "referral"
+    reasons_ref: Ref | None = None
+
+
+@register("reinvestigation.ordered", "Another body was called in to investigate again")
+class ReinvestigationOrdered(Payload):
+    to_body: str
+    without_prejudice: bool = True
+    reasons_ref: Ref | None = None
+
+
+@register("record.handed_over", "The earlier record was handed to the body that holds the case")
+class RecordHandedOver(Payload):
+    to_body: str
+    through_seq: int = Field(ge=0)
+    withheld: list[int] = []  # sequence numbers kept back (needs a deviation)
+    manifest_ref: Ref | None = None
+
+
+@register("panel.named", "A panel was named to hear the case")
+class PanelNamed(Payload):
+    body: str
+    members: list[PersonId] = Field(min_length=1)
+    chair: PersonId | None = None
+
+
+@register("conflict.declared", "A conflict of interest was declared")
+class ConflictDeclared(Payload):
+    person: PersonId
+    recused: bool = True
+    reasons_ref: Ref | None = None
+
+
+@register("investigator.appointed", "An investigator was appointed")
+class InvestigatorAppointed(Payload):
+    person: PersonId
+
+
+@register("advocate.named", "A party named an advocate")
+class AdvocateNamed(Payload):
+    party: PartyRole
+    advocate: PersonId
+    replaces: PersonId | None = None
+
+
+@register("measure.imposed", "An interim or supportive measure was put in place")
+class MeasureImposed(Payload):
+    measure_id: str = Field(min_length=1, max_length=40)
+    kind: Literal[
+        "suspension", "no_contact", "removal_from_office", "emergency_removal", "support", "other"
+    ]
+    subject: PersonId
+    until: datetime | None = None  # None: for the duration of the proceeding
+    supportive: bool = False
+    reasons_ref: Ref | None = None
+
+
+@register("measure.challenged", "A party challenged an interim measure")
+class MeasureChallenged(Payload):
+    measure_id: str
+    grounds_ref: Ref | None = None
+
+
+@register("measure.reviewed", "An interim measure was reviewed")
+class MeasureReviewed(Payload):
+    measure_id: str
+    outcome: Literal["continued", "varied", "lifted"]
+    reasons_ref: Ref | None = None
+
+
+@register("measure.lifted", "An interim measure ended")
+class MeasureLifted(Payload):
+    measure_id: str
+    reasons_ref: Ref | None = None
+
+
+@register("informal.proposed", "Informal resolution (mediation or agreement) was proposed")
+class InformalProposed(Payload):
+    kind: Literal["mediation", "agreement"]
+    terms_ref: Ref | None = None
+
+
+@register("informal.consented", "A party gave written consent to informal resolution")
+class InformalConsented(Payload):
+    party: PartyRole
+    consent_ref: Ref | None = None
+
+
+@register("informal.consent_withdrawn", "A party withdrew consent to informal resolution")
+class InformalConsentWithdrawn(Payload):
+    party: PartyRole
+
+
+@register("informal.agreed", "The informal resolution agreement was signed")
+class InformalAgreed(Payload):
+    agreement_ref: Ref | None = None
+
+
+@register("charges.served", "Written notice of the allegations was given to the respondent")
+class ChargesServed(Payload):
+    to: PersonId
+    allegations: list[str] = Field(min_length=1)
+    notice_ref: Ref | None = None
+
+
+@register("statement.recorded", "A statement was recorded")
+class StatementRecorded(Payload):
+    item: Ref  # the encrypted statement
+    author: PersonId
+    role: Literal["complainant", "respondent", "witness"]
+    label: str = Field(min_length=1, max_length=40)  # e.g. "W1": how parties refer to it
+    supersedes: Ref | None = None
+
+
+@register("statement.withdrawn", "A statement was withdrawn by its author")
+class StatementWithdrawn(Payload):
+    item: Ref
+
+
+@register("evidence.recorded", "Evidence was added to the record")
+class EvidenceRecorded(Payload):
+    item: Ref
+    label: str = Field(min_length=1, max_length=40)
+    provided_by: PersonId | None = None
+
+
+@register("report.prepared", "An investigation report was prepared")
+class ReportPrepared(Payload):
+    item: Ref
+    label: str = Field(min_length=1, max_length=40)
+
+
+@register("material.disclosed", "Material was given to a party")
+class MaterialDisclosed(Payload):
+    to: PartyRole
+    items: list[Ref] = Field(min_length=1)
+    redacted: list[Ref] = []  # items given as a redacted copy
+
+
+@register("response.received", "A party answered")
+class ResponseReceived(Payload):
+    party: PartyRole
+    item: Ref | None = None
+    to_items: list[Ref] = []
+
+
+@register("participation.chosen", "A party chose how to take part")
+class ParticipationChosen(Payload):
+    party: PartyRole
+    choice: Literal["take_part", "statement_only", "step_back", "withdraw"]
+
+
+@register("parallel_proceeding.noted", "A proceeding outside the organization was noted")
+class ParallelProceedingNoted(Payload):
+    forum: str = Field(min_length=1, max_length=120)
+    outcome: str | None = Field(default=None, max_length=200)
+    details_ref: Ref | None = None
+
+
+@register("hearing.scheduled", "A hearing was scheduled and notice given")
+class HearingScheduled(Payload):
+    hearing_id: str = Field(min_length=1, max_length=40)
+    at: datetime
+    notice_to: list[PartyRole] = []
+
+
+@register("hearing.held", "A hearing was held")
+class HearingHeld(Payload):
+    hearing_id: str
+    attendance: list[PersonId] = []
+    record_ref: Ref | None = None
+
+
+@register("hearing.adjourned", "A hearing was adjourned")
+class HearingAdjourned(Payload):
+    hearing_id: str
+    until: datetime | None = None
+    reasons_ref: Ref | None = None
+
+
+@register("hearing.waived", "A party waived the hearing")
+class HearingWaived(Payload):
+    party: PartyRole
+    waiver_ref: Ref | None = None
+
+
+@register("vote.opened", "A vote was opened")
+class VoteOpened(Payload):
+    vote_id: str = Field(min_length=1, max_length=40)
+    motion: str = Field(min_length=1, max_length=200)
+    sanction: str | None = None  # the sanction the motion would impose or recommend
+
+
+@register("vote.cast", "A vote was cast")
+class VoteCast(Payload):
+    vote_id: str
+    choice: Literal["yes", "no", "abstain"]
+    dissent_ref: Ref | None = None
+
+
+@register("vote.closed", "A vote was closed and counted")
+class VoteClosed(Payload):
+    vote_id: str
+
+
+class Finding(Payload):
+    allegation: str
+    finding: Literal["established", "not_established", "not_decided"]
+
+
+@register("decision.issued", "A written decision was issued")
+class DecisionIssued(Payload):
+    decision_id: str = Field(min_length=1, max_length=40)
+    vote_id: str | None = None
+    outcome: Literal["sanction", "no_sanction", "dismissed"]
+    recommendation: bool = False  # awaits ratification by another body
+    findings: list[Finding] = []
+    standard: str | None = None
+    sanctions: list[str] = []
+    rationale_ref: Ref | None = None
+
+
+@register("decision.ratified", "A decision was ratified")
+class DecisionRatified(Payload):
+    decision_id: str
+
+
+@register("decision.overruled", "A decision was overruled")
+class DecisionOverruled(Payload):
+    decision_id: str
+    grounds: list[str] = Field(min_length=1)
+    grounds_ref: Ref | None = None
+
+
+@register("sanction.applied", "A sanction took effect on the member's standing")
+class SanctionApplied(Payload):
+    decision_id: str
+    sanction: str
+    subject: PersonId
+
+
+@register("appeal.filed", "An appeal was filed")
+class AppealFiled(Payload):
+    appeal_id: str = Field(min_length=1, max_length=40)
+    party: PartyRole
+    decision_id: str
+    grounds: list[str] = Field(min_length=1)
+    grounds_ref: Ref | None = None
+
+
+@register("appeal.decided", "An appeal was decided")
+class AppealDecided(Payload):
+    appeal_id: str
+    outcome: Literal["upheld", "dismissed", "remanded", "varied"]
+    reasons_ref: Ref | None = None
+
+
+@register("objection.filed", "A formal objection about the process was filed")
+class ObjectionFiled(Payload):
+    objection_id: str = Field(min_length=1, max_length=40)
+    to_body: str
+    clauses: list[str] = []
+    grounds_ref: Ref | None = None
+
+
+@register("objection.answered", "A formal objection was answered")
+class ObjectionAnswered(Payload):
+    objection_id: str
+    upheld: bool
+    reasons_ref: Ref | None = None
+
+
+@register("mistrial.declared", "The proceeding was declared a mistrial")
+class MistrialDeclared(Payload):
+    grounds: list[str] = Field(min_length=1)
+    reasons_ref: Ref | None = None
+
+
+@register("proceeding.annulled", "The proceeding was annulled for a breach of the protocol")
+class ProceedingAnnulled(Payload):
+    grounds: list[str] = Field(min_length=1)
+    reasons_ref: Ref | None = None
+
+
+@register("correspondence.received", "A letter or message about the case was received")
+class CorrespondenceReceived(Payload):
+    to_body: str
+    sender: PersonId | None = None
+    item: Ref | None = None
+
+
+@register("case.closed", "The case was closed")
+class CaseClosed(Payload):
+    disposition: Literal[
+        "decided", "withdrawn", "not_proceeded", "informal_resolution", "dismissed", "reviewed"
+    ]
+    reasons_ref: Ref | None = None
+
+
+@register("case.reopened", "The case was reopened for review")
+class CaseReopened(Payload):
+    to_body: str
+    purpose: Literal["corrective_review", "new_evidence", "appeal_out_of_time"]
+    reasons_ref: Ref | None = None
+
+
+@register("review.concluded", "A review of the case concluded")
+class ReviewConcluded(Payload):
+    findings_ref: Ref | None = None
+    corrective_actions: list[str] = []
+
+
+@register("case.linked", "The case was linked to a related case")
+class CaseLinked(Payload):
+    other: str  # the other case's stream id; who may see it is decided by access rules
+    relation: Literal["same_respondent", "same_events", "related"] = "related"
+
+
+@register("access.granted", "Someone was given time-limited access to the case")
+class AccessGranted(Payload):
+    person: PersonId
+    until: datetime
+    reason_ref: Ref | None = None
+    reason: str = Field(min_length=3, max_length=300)
+
+
+@register("access.revoked", "A time-limited access grant was ended early")
+class AccessRevoked(Payload):
+    person: PersonId
+
+
+@register("record.exported", "The case file was exported for a body")
+class RecordExported(Payload):
+    for_body: str
+    through_seq: int
+    format: Literal["pdf", "bundle", "interchange"]
+
+
+@register("note.added", "A procedural note was added")
+class NoteAdded(Payload):
+    item: Ref | None = None
+    label: str | None = Field(default=None, max_length=120)
+
+
+@register("deviation.granted", "An empowered body allowed steps the protocol's rules refuse")
+class DeviationGranted(Payload):
+    rules: list[str] = Field(min_length=1)
+    justification: str = Field(min_length=1, max_length=2000)
+
+
+@register("content.shredded", "The case's content was destroyed under the retention rules")
+class ContentShredded(Payload):
+    items: int = Field(ge=0)
+    reason: str = Field(min_length=1, max_length=300)

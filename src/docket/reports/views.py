@@ -1,0 +1,209 @@
+"""Report pages (thin): fetch through the access selector, call the report functions."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from docket.access.selectors import case_for, visible_cases
+from docket.cases.acting import load
+from docket.core import clock
+from docket.org.models import SeatTerm
+from docket.web.views.common import viewer_or_404, with_org_zone
+
+from . import charts, pdf
+from .compliance import compliance_report
+from .transparency import INTEGRITY, TransparencyReport, transparency_report
+
+OVERVIEW_LIMIT = 100
+
+
+def _full_record_case(request: HttpRequest, public_id: str) -> Any:
+    standing = case_for(viewer_or_404(request), public_id)
+    if not standing.full_record:
+        raise Http404(_("No such case."))
+    return standing.case
+
+
+@with_org_zone
+def case_compliance(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = _full_record_case(request, public_id)
+    report = compliance_report(case)
+    return render(
+        request, "reports/compliance.html", {"case": case, "report": report, "text": None}
+    )
+
+
+@with_org_zone
+def case_compliance_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = _full_record_case(request, public_id)
+    body = pdf.compliance_pdf(compliance_report(case))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="compliance.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@with_org_zone
+def overview(request: HttpRequest) -> HttpResponse:
+    """Open cases the viewer oversees (as a body member, panel member, investigator or
+    grantee): those with violations or overdue obligations first."""
+    person = viewer_or_404(request)
+    now = clock.now()
+    seats = SeatTerm.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now), person=person, starts_at__lte=now
+    ).values("seat__body_id")
+    cases = (
+        visible_cases(person)
+        .filter(closed=False)
+        .filter(
+            Q(bodies__body__in=seats)
+            | Q(
+                roles__person=person,
+                roles__role__in=("panel", "panel_chair", "investigator", "grantee"),
+            )
+        )
+        .distinct()
+        .select_related("protocol")
+        .order_by("-violations", "received_at", "id")[:OVERVIEW_LIMIT]
+    )
+    rows: list[dict[str, Any]] = []
+    for case in cases:
+        evaluation = load(case, lock=False).evaluation
+        overdue = [o for o in evaluation.obligations if o.status == "overdue"]
+        rows.append(
+            {
+                "case": case,
+                "violations": len(evaluation.violations),
+                "deviations": len(evaluation.deviations),
+                "overdue": len(overdue),
+                "clauses": sorted({v.clause for v in evaluation.violations}),
+            }
+        )
+    rows.sort(
+        key=lambda r: (not (r["violations"] or r["overdue"]), -r["violations"], -r["overdue"])
+    )
+    return render(request, "reports/overview.html", {"rows": rows, "limit": OVERVIEW_LIMIT})
+
+
+def _period(request: HttpRequest) -> tuple[date, date, str | None]:
+    today = timezone.localdate()
+    default = (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
+    raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
+    if not raw_from and not raw_to:
+        return default[0], default[1], None
+    try:
+        start, end = date.fromisoformat(raw_from), date.fromisoformat(raw_to)
+    except ValueError:
+        return default[0], default[1], _("Please give both dates as YYYY-MM-DD.")
+    if end < start:
+        return default[0], default[1], _("The end of the period is before its start.")
+    if end - start > timedelta(days=366 * 20):
+        return default[0], default[1], _("Please choose a period of at most 20 years.")
+    return start, end, None
+
+
+OUTCOME_WORDS = {
+    "sanction": "a sanction",
+    "no_sanction": "no sanction",
+    "dismissed": "dismissed",
+    "other": "other",
+}
+
+
+def _charts(report: TransparencyReport) -> dict[str, Any]:
+    def of(t: Any, title: str) -> Any:
+        return charts.bar_chart(
+            title,
+            [c.replace("_", " ") for c in t.cols],
+            [t.shown((0, i)) for i in range(len(t.cols))],
+            hidden=_("fewer than %(n)s or not shown") % {"n": t.threshold},
+        )
+
+    return {
+        "received": of(report.received, _("Cases received, by category")),
+        "ended": of(report.ended, _("Cases closed, by how they ended")),
+        "durations": of(report.durations, _("Time from report to decision")),
+        "integrity": of(report.integrity, _("Violations and deviations")),
+    }
+
+
+@with_org_zone
+def transparency(request: HttpRequest) -> HttpResponse:
+    start, end, error = _period(request)
+    report = transparency_report(start, end)
+    single = [
+        (key, title, report.__dict__[attr])
+        for key, title, attr in (
+            ("received", _("Cases received, by category"), "received"),
+            ("sanctions", _("Sanctions in decisions of the period"), "sanctions"),
+            ("ended", _("Cases closed, by how they ended"), "ended"),
+            ("durations", _("Time from report to decision"), "durations"),
+            ("appeals", _("Decisions appealed"), "appeals"),
+            ("appeal_outcomes", _("Outcomes of those appeals"), "appeal_outcomes"),
+            ("integrity", _("Cases active in the period: violations and deviations"), "integrity"),
+        )
+    ]
+    return render(
+        request,
+        "reports/transparency.html",
+        {
+            "report": report,
+            "error": error,
+            "start": start,
+            "end": end,
+            "charts": _charts(report),
+            "singles": [(k, t, _single(tab)) for k, t, tab in single],
+            "decided": _cross(report.decided),
+            "integrity_labels": INTEGRITY,
+        },
+    )
+
+
+def _label(t: Any, cell: tuple[int, int]) -> str:
+    return str(
+        t.label(cell, small=_("fewer than %(n)s") % {"n": t.threshold}, hidden=_("not shown"))
+    )
+
+
+def _single(t: Any) -> list[tuple[str, str]]:
+    return [(c.replace("_", " "), _label(t, (0, i))) for i, c in enumerate(t.cols)] + [
+        (_("total"), _label(t, (0, -1)))
+    ]
+
+
+def _cross(t: Any) -> tuple[list[str], list[list[str]]]:
+    head = [_("Category"), *(c.replace("_", " ") for c in t.cols), _("total")]
+    rows = []
+    for r in [*range(len(t.rows)), -1]:
+        name = t.rows[r] if r >= 0 else _("total")
+        rows.append([name, *(_label(t, (r, c)) for c in [*range(len(t.cols)), -1])])
+    return head, rows
+
+
+@with_org_zone
+def transparency_pdf_view(request: HttpRequest) -> HttpResponse:
+    start, end, _error = _period(request)
+    response = HttpResponse(
+        pdf.transparency_pdf(transparency_report(start, end)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="transparency-{start}-{end}.pdf"'
+    return response
+
+
+@with_org_zone
+def transparency_csv(request: HttpRequest) -> HttpResponse:
+    start, end, _error = _period(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transparency-{start}-{end}.csv"'
+    writer = csv.writer(response)
+    for row in transparency_report(start, end).csv_rows():
+        writer.writerow(row)
+    return response

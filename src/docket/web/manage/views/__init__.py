@@ -1,0 +1,2 @@
+"""Views of the administration pages, one module per subject. Thin: parse, call a
+service, render."""

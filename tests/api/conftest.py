@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from docket.cases.protocols import protocol_adopt_file, shipped_protocols
+from docket.crypto.keyfiles import init_signing_key
+
+
+@pytest.fixture
+def keys(settings, tmp_path):
+    settings.DOCKET_KEY_DIR = tmp_path / "keys"
+    settings.DOCKET_CONTENT_DIR = tmp_path / "content"
+    init_signing_key()
+    from django.core.management import call_command
+
+    call_command("keys", "init", verbosity=0)
+    return settings.DOCKET_KEY_DIR
+
+
+@pytest.fixture
+def protocols(db):
+    # Only the League's protocol: the API tests run the reference case.
+    league = next(p for p in shipped_protocols() if p.stem == "league-v1")
+    return {league.stem: protocol_adopt_file(league, actor="test")}
+
+
+@pytest.fixture
+def league(db, keys, protocols):
+    from docket.demo.league import build_league
+
+    return build_league()
+
+
+@pytest.fixture
+def reference(league):
+    from docket.demo.reference_live import run_reference_case
+
+    return run_reference_case(league)
+
+
+def enrol_mfa(user: Any) -> None:
+    """A TOTP authenticator, as allauth stores it once a user has set one up."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+
+
+@pytest.fixture
+def account_for(make_user) -> Callable[..., Any]:
+    """``account_for(person, staff=False, mfa=True)``: a sign-in account linked to the
+    person (as an invitation would), with a second factor unless ``mfa=False``."""
+    from docket.org.services import person_link_account
+
+    def make(person: Any, *, staff: bool = False, mfa: bool = True) -> Any:
+        user = make_user(is_staff=staff)
+        if person is not None:
+            person_link_account(
+                actor="test", capacity="administrator", person=person, user=user, reason="test"
+            )
+        if mfa:
+            enrol_mfa(user)
+        return user
+
+    return make
+
+
+ALL_SCOPES = (
+    "cases:read",
+    "cases:act",
+    "members:read",
+    "members:write",
+    "bodies:read",
+    "bodies:write",
+)
+
+
+@pytest.fixture
+def token_for() -> Callable[..., str]:
+    """``token_for(user, *scopes, days=30)``: a fresh token's secret."""
+    from docket.api.credentials import token_create
+
+    def make(user: Any, *scopes: str, days: int = 30) -> str:
+        issued = token_create(
+            email=user.email, scopes=list(scopes or ALL_SCOPES), days=days, actor="test"
+        )
+        return issued.secret
+
+    return make
+
+
+class Api:
+    """The API as a client sees it: JSON in, JSON out, a bearer token."""
+
+    def __init__(self, secret: str | None) -> None:
+        self.client = Client()
+        self.secret = secret
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params, headers=self._headers())
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.client.post(
+            f"/api/v1{path}",
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self._headers(),
+        )
+
+
+@pytest.fixture
+def api_as(account_for, token_for) -> Callable[..., Api]:
+    """``api_as(person, *scopes, staff=False, mfa=True)``: an API client for that person."""
+
+    def make(person: Any, *scopes: str, staff: bool = False, mfa: bool = True) -> Api:
+        user = account_for(person, staff=staff, mfa=mfa)
+        return Api(token_for(user, *scopes))
+
+    return make

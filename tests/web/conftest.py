@@ -1,0 +1,137 @@
+"""Fixtures for the web pages: the League, the reference case run live, and accounts for
+its people (each with an enrolled TOTP authenticator, so they may read content)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from docket.cases import services as s
+from docket.cases.protocols import protocol_adopt_file, shipped_protocols
+from docket.core.clock import frozen_at
+from docket.crypto.keyfiles import init_signing_key
+from docket.demo.reference_live import at
+
+
+@pytest.fixture
+def keys(settings, tmp_path):
+    settings.DOCKET_KEY_DIR = tmp_path / "keys"
+    settings.DOCKET_CONTENT_DIR = tmp_path / "content"
+    init_signing_key()
+    from django.core.management import call_command
+
+    call_command("keys", "init", verbosity=0)
+    return settings.DOCKET_KEY_DIR
+
+
+@pytest.fixture
+def protocols(db):
+    return {p.stem: protocol_adopt_file(p, actor="test") for p in shipped_protocols()}
+
+
+@pytest.fixture
+def league(db, keys, protocols):
+    from docket.demo.league import build_league
+
+    return build_league()
+
+
+@pytest.fixture
+def run(league):
+    from docket.demo.reference_live import run_reference_case
+
+    return run_reference_case(league)
+
+
+def enroll_totp(user: Any) -> str:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def account(make_user, league) -> Callable[..., Any]:
+    """``account("N1")``: a signed-in-able user for the League person, with TOTP."""
+    from docket.org.services import person_link_account
+
+    made: dict[str, Any] = {}
+
+    def make(key: str, *, mfa: bool = True) -> Any:
+        if key in made:
+            return made[key]
+        user = make_user(f"{key.lower()}@league.example")
+        person_link_account(
+            actor="test", capacity="test", person=league.person(key), user=user, reason="test"
+        )
+        if mfa:
+            enroll_totp(user)
+        made[key] = user
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(account) -> Callable[..., Client]:
+    def make(key: str, *, mfa: bool = True) -> Client:
+        client = Client()
+        client.force_login(account(key, mfa=mfa))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def small(league):  # type: ignore[no-untyped-def]
+    """A case opened by the NDC, with a witness statement given to the respondent."""
+    p = league.person
+    with frozen_at(at("2013-03-04T19:00:00-05:00")):
+        case = s.complaint_receive(
+            by=p("B1"),
+            protocol_id="league-disciplinary",
+            received_by="branch_executive",
+            category="conduct",
+            channel="in_person",
+            reporter_role="affected",
+            complainants=[p("C")],
+            respondents=[p("R")],
+            unit=league.units["harbor"],
+            allegations=[s.AllegationInput("A1", "Code s.2", "")],
+            account="What C told the branch.",
+        )
+        ref = case.public_id
+        s.identity_record(by=p("B1"), case=ref, person=p("C"), identity="Dana Ortiz")
+        s.case_refer(by=p("B1"), case=ref, to_body="ndc")
+    with frozen_at(at("2013-03-11T18:00:00-04:00")):
+        s.case_open(by=p("N1"), case=ref, body="ndc", reference="2013-009")
+        s.panel_name(
+            by=p("N1"), case=ref, body="ndc", members=[p("N1"), p("N2"), p("N3")], chair=p("N1")
+        )
+        s.charges_serve(
+            by=p("N1"), case=ref, respondent=p("R"), allegations=["A1"], notice="Notice."
+        )
+        s.advocate_name(by=p("C"), case=ref, party="complainant", advocate=p("CA"))
+        s.statement_record(
+            by=p("CA"),
+            case=ref,
+            author=p("C"),
+            role="complainant",
+            label="C1",
+            text="C's own words.",
+        )
+        w1 = s.statement_record(
+            by=p("N2"),
+            case=ref,
+            author=p("W1"),
+            role="witness",
+            label="W1",
+            text="Witness one's words.",
+        )
+        s.material_disclose(by=p("N1"), case=ref, to="respondent", items=[w1.payload["item"]])
+    case.refresh_from_db()
+    return case
