@@ -10,6 +10,9 @@ DOCKET := $(BIN)/docket
 CHROMIUM ?= /usr/bin/chromium
 # PostgreSQL for the second test run; the test database is created and dropped by Django.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# pytest-xdist workers: one per core by default (each has its own test database).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --durations=10
 LINT_PATHS := $(wildcard src tests bench)
 
 .PHONY: help demo serve test lint typecheck pytest-sqlite pytest-postgres browser-deps \
@@ -80,13 +83,13 @@ browser-deps:
 
 pytest-sqlite: $(VENV)/.installed-dev browser-deps
 	@echo "== pytest on SQLite (including browser tests) =="
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(PYTEST)
 
 pytest-postgres: $(VENV)/.installed-dev
 	@if env DATABASE_URL=$(PG_URL) $(BIN)/python .ci/pg_reachable.py; then \
 	  db="test_docket_$$(date +%s)_$$$$"; \
 	  echo "== pytest on PostgreSQL (throwaway database $$db; browser tests ran on SQLite) =="; \
-	  DATABASE_URL=$(PG_URL) DOCKET_TEST_DB_NAME=$$db $(BIN)/pytest -m "not browser"; \
+	  DATABASE_URL=$(PG_URL) DOCKET_TEST_DB_NAME=$$db $(PYTEST) -m "not browser"; \
 	else \
 	  echo "PostgreSQL not reachable — skipping the PostgreSQL run"; \
 	fi
