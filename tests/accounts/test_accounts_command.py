@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from docket.accounts.models import AccountChange, Invitation, User
-from docket.accounts.services import invitation_accept, is_administrator
+from docket.accounts.permissions import is_administrator
+from docket.accounts.services import invitation_accept
 from docket.org.services import person_create
 
 

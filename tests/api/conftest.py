@@ -51,12 +51,17 @@ def enrol_mfa(user: Any) -> None:
 
 @pytest.fixture
 def account_for(make_user) -> Callable[..., Any]:
-    """``account_for(person, staff=False, mfa=True)``: a sign-in account linked to the
-    person (as an invitation would), with a second factor unless ``mfa=False``."""
+    """``account_for(person, admin=False, staff=False, mfa=True)``: a sign-in account
+    linked to the person (as an invitation would), with a second factor unless
+    ``mfa=False``. ``admin`` grants the administration right (as ``docket accounts
+    admin`` does); ``staff`` only sets Django's ``is_staff`` flag, which grants nothing."""
+    from docket.accounts.services import administrator_grant
     from docket.org.services import person_link_account
 
-    def make(person: Any, *, staff: bool = False, mfa: bool = True) -> Any:
+    def make(person: Any, *, admin: bool = False, staff: bool = False, mfa: bool = True) -> Any:
         user = make_user(is_staff=staff)
+        if admin:
+            user = administrator_grant(actor="test", account=user, reason="test")
         if person is not None:
             person_link_account(
                 actor="test", capacity="administrator", person=person, user=user, reason="test"
@@ -116,10 +121,13 @@ class Api:
 
 @pytest.fixture
 def api_as(account_for, token_for) -> Callable[..., Api]:
-    """``api_as(person, *scopes, staff=False, mfa=True)``: an API client for that person."""
+    """``api_as(person, *scopes, admin=False, staff=False, mfa=True)``: an API client for
+    that person (see ``account_for``)."""
 
-    def make(person: Any, *scopes: str, staff: bool = False, mfa: bool = True) -> Api:
-        user = account_for(person, staff=staff, mfa=mfa)
+    def make(
+        person: Any, *scopes: str, admin: bool = False, staff: bool = False, mfa: bool = True
+    ) -> Api:
+        user = account_for(person, admin=admin, staff=staff, mfa=mfa)
         return Api(token_for(user, *scopes))
 
     return make

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from docket.org.models import SeatTerm, StandingChange
+from docket.org.models import Membership, SeatTerm, StandingChange
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin(league, api_as):
-    return api_as(league.person("S5"), staff=True)
+    return api_as(league.person("S5"), admin=True)
 
 
 def test_administrators_read_the_roster_and_a_member_s_history(admin, league):
@@ -70,3 +70,65 @@ def test_non_administrators_are_refused(league, api_as):
         assert answer.status_code == 403
         assert answer.json()["code"] == "access.administrators_only"
     assert api.post("/members", {}).status_code == 403
+
+
+def test_the_staff_flag_alone_does_not_make_an_administrator(league, api_as):
+    staff = api_as(league.person("R"), staff=True)
+    assert staff.get("/me").json()["administrator"] is False
+    for path in ("/members", "/bodies"):
+        answer = staff.get(path)
+        assert answer.status_code == 403
+        assert answer.json()["code"] == "access.administrators_only"
+    before = Membership.objects.count()
+    refused = staff.post(
+        "/members",
+        {
+            "person": league.person("R").public_id,
+            "member_number": "L-9001",
+            "joined_on": "2024-01-01",
+            "unit": "harbor",
+            "reason": "Joined.",
+        },
+    )
+    assert refused.status_code == 403
+    assert Membership.objects.count() == before
+
+
+def test_the_permission_makes_an_administrator_without_the_staff_flag(league, api_as):
+    admin = api_as(league.person("R"), admin=True)
+    me = admin.get("/me").json()
+    assert me["administrator"] is True
+    assert admin.get("/members").status_code == 200
+    assert admin.get("/bodies").status_code == 200
+
+
+def test_the_permission_through_a_group_makes_an_administrator(league, account_for, token_for):
+    from django.contrib.auth.models import Group, Permission
+
+    from .conftest import Api
+
+    group = Group.objects.create(name="Secretaries")
+    right = Permission.objects.get(
+        content_type__app_label="accounts", codename="administer_organization"
+    )
+    group.permissions.add(right)
+    user = account_for(league.person("R"))
+    user.groups.add(group)
+    assert Api(token_for(user)).get("/members").status_code == 200
+
+
+def test_administrators_need_a_second_factor_as_on_the_pages(league, api_as):
+    admin = api_as(league.person("R"), admin=True, mfa=False)
+    assert admin.get("/me").json()["administrator"] is True
+    for path in ("/members", "/bodies"):
+        answer = admin.get(path)
+        assert answer.status_code == 403
+        assert answer.json()["code"] == "mfa.required"
+    r = league.person("R")
+    before = StandingChange.objects.count()
+    refused = admin.post(
+        f"/members/{r.public_id}/standing",
+        {"status": "on_leave", "effective": "2030-01-01T00:00:00Z", "reason": "Leave."},
+    )
+    assert refused.status_code == 403
+    assert StandingChange.objects.count() == before

@@ -66,7 +66,7 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_violations(
     reference, league, account_for, token_for, keep_connection
 ):
     seeded = reference.case.public_id
-    user = account_for(league.person("S5"), staff=True)
+    user = account_for(league.person("S5"), admin=True)
     secret = token_for(user)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler(), config=CONFIG)
     headers = {"Authorization": f"Bearer {secret}"}

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
-from docket.accounts.services import administrator_revoke, is_administrator
+from docket.accounts.permissions import is_administrator
+from docket.accounts.services import administrator_revoke
 from docket.web.manage import urls as manage_urls
 
 from .conftest import enroll_totp

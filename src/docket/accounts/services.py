@@ -12,6 +12,9 @@ reached it), links it to the Person and marks the invitation used, all at once. 
 token that is wrong, expired, revoked or used gets one and the same refusal
 (``invitation.invalid``), so the accept page tells nobody which accounts exist.
 
+Who is an administrator is decided in ``docket.accounts.permissions``; granting and
+revoking the right is here.
+
 Disabling: ``account_disable`` sets ``is_active`` to False and moves the account's
 session epoch in one transaction; ``ActiveAccountMiddleware`` ends every session of the
 account at its next request.
@@ -37,6 +40,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from docket.accounts.models import AccountChange, Invitation, User
+from docket.accounts.permissions import ADMIN_PERMISSION
 from docket.accounts.sessions import end_all_sessions
 from docket.core.clock import now
 from docket.core.errors import InvalidInput, NotFound
@@ -59,7 +63,6 @@ ACCOUNT_NOT_FOUND = "account.not_found"
 ADMIN_ALREADY = "account.already_administrator"
 ADMIN_NOT = "account.not_administrator"
 
-ADMIN_PERMISSION = "accounts.administer_organization"
 DEFAULT_VALIDITY = timedelta(days=7)
 MAX_VALIDITY = timedelta(days=30)
 TOKEN_BYTES = 32  # 256 bits
@@ -67,16 +70,6 @@ TOKEN_BYTES = 32  # 256 bits
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def is_administrator(user: object) -> bool:
-    """Administrators manage the organization (never case content): the
-    ``accounts.administer_organization`` permission, which active superusers also have."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-        and user.has_perm(ADMIN_PERMISSION)  # type: ignore[attr-defined]
-    )
 
 
 def _reason(reason: str) -> str:

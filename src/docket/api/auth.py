@@ -4,8 +4,10 @@ No session cookie is ever accepted, for reading or writing: a browser never atta
 a bearer token by itself, so no request can be forged cross-site and the API needs no
 CSRF token. Each operation names the scope it needs; the token must carry it. Reading
 cases (and acting on them, which shows their record) also needs the token's user to
-have enrolled a second factor, as on the web; administrator operations need an
-administrator account.
+have enrolled a second factor, as on the web. Administrator operations need an
+administrator account, decided by the same rule as the administration pages
+(``docket.accounts.permissions.is_administrator``: the permission, not ``is_staff``),
+and a second factor, as those pages do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from docket.accounts.permissions import is_administrator
 from docket.core.errors import PermissionDenied
 from docket.org.models import Person
 from docket.org.selectors import person_for_user
@@ -48,10 +51,6 @@ def has_mfa(user: Any) -> bool:
             user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
         ).exists()
     )
-
-
-def is_administrator(user: Any) -> bool:
-    return bool(user.is_active and user.is_staff)
 
 
 class TokenAuth(HttpBearer):
@@ -89,7 +88,7 @@ class TokenAuth(HttpBearer):
         if self.mfa and not has_mfa(found.user):
             raise PermissionDenied(
                 "Set up a second sign-in step (an authenticator app or a passkey) on the "
-                "website before using the API for cases.",
+                "website before using the API for cases or administration.",
                 code="mfa.required",
             )
         return Caller(token=found, person=person_for_user(found.user))
@@ -104,8 +103,9 @@ def caller_of(request: HttpRequest) -> Caller:
 
 CASES_READ = TokenAuth("cases:read", mfa=True)
 CASES_ACT = TokenAuth("cases:act", mfa=True)
-MEMBERS_READ = TokenAuth("members:read", admin=True)
-MEMBERS_WRITE = TokenAuth("members:write", admin=True)
-BODIES_READ = TokenAuth("bodies:read", admin=True)
-BODIES_WRITE = TokenAuth("bodies:write", admin=True)
+# Administrators change who may see what: a second factor, as on the pages.
+MEMBERS_READ = TokenAuth("members:read", admin=True, mfa=True)
+MEMBERS_WRITE = TokenAuth("members:write", admin=True, mfa=True)
+BODIES_READ = TokenAuth("bodies:read", admin=True, mfa=True)
+BODIES_WRITE = TokenAuth("bodies:write", admin=True, mfa=True)
 ANY_TOKEN = TokenAuth(None)

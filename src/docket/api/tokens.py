@@ -8,7 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from .auth import ANY_TOKEN, caller_of, has_mfa, is_administrator
+from docket.accounts.permissions import is_administrator
+
+from .auth import ANY_TOKEN, caller_of, has_mfa
 from .credentials import token_revoke, tokens_of
 from .errors import READ_ERRORS, WRITE_ERRORS, answers
 from .presenters import token_out

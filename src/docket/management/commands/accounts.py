@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from docket.accounts.models import User
+from docket.accounts.permissions import is_administrator
 from docket.accounts.services import (
     account_by_email,
     account_disable,
@@ -31,7 +32,6 @@ from docket.accounts.services import (
     administrator_grant,
     administrator_revoke,
     invitation_create,
-    is_administrator,
 )
 from docket.core.errors import DocketError
 from docket.org.models import Person

@@ -1,11 +1,11 @@
 """Who may use the administration pages, and how they are named on the record.
 
-Administrators hold the ``accounts.administer_organization`` permission (see
-docs/administration.md). Anonymous visitors are sent to sign in; signed-in people
-without the permission get 403; administrators without an enrolled second factor (a
-TOTP app or a WebAuthn key, as ``docket.web.mfa`` decides) are sent to the page that
-explains how to add one. Being an administrator gives no access to any case: case
-visibility comes only from ``docket.access.selectors``.
+Who is an administrator is decided by ``docket.accounts.permissions.is_administrator``,
+the rule the API uses too (see docs/administration.md). Anonymous visitors are sent to
+sign in; signed-in people who are not administrators get 403; administrators without an
+enrolled second factor (a TOTP app or a WebAuthn key, as ``docket.web.mfa`` decides) are
+sent to the page that explains how to add one. Being an administrator gives no access to
+any case: case visibility comes only from ``docket.access.selectors``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
-from docket.accounts.services import is_administrator
+from docket.accounts.permissions import is_administrator
 from docket.org.models import Organization
 from docket.org.selectors import person_for_user
 from docket.web.mfa import may_read_content
