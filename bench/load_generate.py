@@ -16,7 +16,8 @@ On a fresh, migrated database (the runner, ``bench/load_run.py``, makes one):
 4. the rest of ``--cases`` cases cloned in bulk from the templates, each with its own
    respondent and complainant drawn from the generated members: ledger events with
    VALID hash chains (each body re-canonicalized with ``docket.ledger.chain`` and chained
-   to its new stream's genesis), heads, and the ``Case``/``CaseRole``/``CaseBody``
+   to its new stream's genesis), heads, and the ``Case``/``CaseRole``/``CaseBody``/
+   ``CaseObligation``
    projection rows the templates' projections give, with the people substituted.
 
 What the clones do not have, and why it does not matter for what is measured: no
@@ -136,7 +137,7 @@ def clone_cases(templates: list[Any], count: int, members: list[str], league: An
     """``count`` cases cloned from ``templates``; returns the number of events written."""
     from django.db import connection, transaction
 
-    from docket.cases.models import Case, CaseBody, CaseRole
+    from docket.cases.models import Case, CaseBody, CaseObligation, CaseRole
     from docket.core.ids import public_id
     from docket.ledger import chain
     from docket.ledger.models import LedgerEvent
@@ -155,6 +156,7 @@ def clone_cases(templates: list[Any], count: int, members: list[str], league: An
                 "events": [json.loads(bytes(e.body))["event"] for e in stored],
                 "roles": list(CaseRole.objects.filter(case=case).values()),
                 "bodies": list(CaseBody.objects.filter(case=case).values()),
+                "obligations": list(CaseObligation.objects.filter(case=case).values()),
                 "times": [(e.occurred_at, e.recorded_at) for e in stored],
             }
         )
@@ -175,6 +177,7 @@ def clone_cases(templates: list[Any], count: int, members: list[str], league: An
         heads: list[Any] = []
         roles: list[Any] = []
         bodies: list[Any] = []
+        obligations: list[Any] = []
         for i in range(start, start + n):
             plan = plans[i % len(plans)]
             tpl: Any = plan["case"]
@@ -233,6 +236,11 @@ def clone_cases(templates: list[Any], count: int, members: list[str], league: An
             )  # fmt: skip
             bodies.append([{k: v for k, v in row.items() if k not in skip}
                            for row in plan["bodies"]])  # fmt: skip
+            obligations.append(
+                [{**{k: v for k, v in row.items() if k not in skip},
+                  **{k: moved(row[k]) for k in ("started_at", "due", "remind_at")}}
+                 for row in plan["obligations"]]
+            )  # fmt: skip
         with transaction.atomic():
             made = Case.objects.bulk_create(cases)
             CaseRole.objects.bulk_create(
@@ -242,6 +250,10 @@ def clone_cases(templates: list[Any], count: int, members: list[str], league: An
             CaseBody.objects.bulk_create(
                 [CaseBody(case_id=m.pk, **row) for m, rows in zip(made, bodies, strict=True)
                  for row in rows]
+            )  # fmt: skip
+            CaseObligation.objects.bulk_create(
+                [CaseObligation(case_id=m.pk, **row)
+                 for m, rows in zip(made, obligations, strict=True) for row in rows]
             )  # fmt: skip
             with connection.cursor() as cursor:
                 cursor.executemany(insert, events)

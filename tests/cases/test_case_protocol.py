@@ -29,3 +29,64 @@ def test_later_versions_reach_open_cases_only_where_they_say(league):
     assert ctx.protocol.protocol.version == 1
     assert "hearing_before_vote@v2" in ctx.protocol.rules
     assert ctx.evaluation.violations == []  # history before 2026 is judged by v1
+
+
+def test_an_amendment_reaches_the_obligations_of_open_cases_when_adopted(league):
+    """A later version that adds a deadline for open cases: the deadline is running on the
+    case (its obligation rows) from the moment the version is adopted, and a rebuild from
+    the ledger agrees."""
+    from docket.cases.models import CaseObligation
+    from docket.ledger import projections
+
+    case = _with_a_panel(league)
+    assert not CaseObligation.objects.filter(case=case, deadline="panel_report").exists()
+    deadline = (
+        "deadlines:\n  panel_report:\n    clause: s.9.9\n"
+        "    text: The panel reports on its progress within 30 days of being formed.\n"
+        "    starts: panel.named\n    days: 30\n    owed_by: panel_chair\n"
+        "    kind: duty\n    met_by: decision.issued\n"
+    )
+    protocol_adopt(
+        text=V1_TEXT.replace("  version: 1\n", AMEND)
+        .replace("adopted: 2013-01-19", "adopted: 2026-06-01")
+        .replace("deadlines:\n", deadline, 1),
+        source="v2",
+        actor="test",
+    )
+    found = CaseObligation.objects.get(case=case, deadline="panel_report")
+    assert (found.owed_by, found.kind, found.clause) == ("panel_chair", "duty", "s.9.9")
+    assert projections.rebuild_all(write=False) == []  # the tables equal the ledger's
+
+
+def _with_a_panel(league):  # type: ignore[no-untyped-def]
+    from docket.cases import services as s
+    from docket.core.clock import frozen_at
+    from docket.demo.reference_live import at
+
+    p = league.person
+    with frozen_at(at("2013-03-04T19:00:00-05:00")):
+        case = s.complaint_receive(
+            by=p("B1"),
+            protocol_id="league-disciplinary",
+            received_by="branch_executive",
+            category="conduct",
+            channel="in_person",
+            reporter_role="affected",
+            complainants=[p("C")],
+            respondents=[p("R")],
+            unit=league.units["harbor"],
+            allegations=[s.AllegationInput("A1", "Code s.2", "")],
+            account="What C told the branch.",
+        )
+        s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
+    with frozen_at(at("2013-03-11T18:00:00-04:00")):
+        s.case_open(by=p("N1"), case=case.public_id, body="ndc", reference="2013-050")
+        s.panel_name(
+            by=p("N1"),
+            case=case.public_id,
+            body="ndc",
+            members=[p("N1"), p("N2"), p("N3")],
+            chair=p("N1"),
+        )
+    case.refresh_from_db()
+    return case

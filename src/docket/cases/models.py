@@ -1,12 +1,15 @@
 """Cases: adopted protocol versions, and the query tables derived from each case's ledger.
 
-The ledger is the truth. ``Case``, ``CaseRole`` and ``CaseBody`` are projections that
+The ledger is the truth. ``Case``, ``CaseRole``, ``CaseBody`` and ``CaseObligation`` are
+projections that
 ``docket.cases.projection`` computes from the protocol engine's reading of the events;
 services rewrite them in the transaction that appends, and ``docket ledger rebuild``
 recomputes and compares them. Nothing here is edited by hand.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -73,10 +76,12 @@ class Case(models.Model):
     last_event_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-last_event_at", "id"]
+        # Most recently active first; the index lets lists page through in that order.
+        ordering = ["-last_event_at", "-id"]
         indexes = [
             models.Index(fields=["closed", "received_at"]),
             models.Index(fields=["decided_at"]),
+            models.Index(fields=["last_event_at", "id"], name="cases_case_activity"),
         ]
 
     def __str__(self) -> str:
@@ -149,3 +154,39 @@ class CaseBody(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relation} {self.body_id} of case {self.case_id}"
+
+
+class CaseObligation(models.Model):
+    """A deadline the engine has running on the case: not met, not cancelled. Whether it is
+    open, overdue (a duty past its due time) or lapsed (a window that closed) depends
+    only on the moment it is read (``status_at``), so lists of many cases can ask the
+    database what is due instead of evaluating every case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obligations")
+    deadline = models.CharField(max_length=80)
+    clause = models.CharField(max_length=40)
+    text = models.TextField()
+    owed_by = models.CharField(max_length=80)
+    kind = models.CharField(max_length=8)  # duty | window
+    proceeding = models.IntegerField()
+    started_seq = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    due = models.DateTimeField()
+    remind_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "deadline", "started_seq"], name="cases_obligation_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["due"]), models.Index(fields=["owed_by", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} of case {self.case_id}, due {self.due:%Y-%m-%d}"
+
+    def status_at(self, at: datetime) -> str:
+        """As the engine would say at ``at``, the record unchanged: open, overdue or lapsed."""
+        if at <= self.due:
+            return "open"
+        return "overdue" if self.kind == "duty" else "lapsed"

@@ -1,7 +1,8 @@
 """The case tables as a function of the ledger.
 
 ``rows_for`` turns a case's events (read by the protocol engine) into the rows of
-``Case``, ``CaseRole`` and ``CaseBody``; ``write`` stores them. Services call
+``Case``, ``CaseRole``, ``CaseBody`` and ``CaseObligation``; ``write`` stores them,
+changing only the rows that differ. Services call
 ``refresh`` after appending, in the same transaction; ``docket ledger rebuild`` calls
 the same functions through the projection registry and reports any drift.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -21,15 +22,22 @@ from docket.protocol.engine import Evaluation, evaluate
 from docket.protocol.schema import Protocol
 from docket.protocol.state import Event
 
-from .models import Case, CaseBody, CaseRole
+from .models import Case, CaseBody, CaseObligation, CaseRole
 from .protocols import case_protocol
 
 Row = dict[str, Any]
+Synced = TypeVar("Synced", CaseBody, CaseObligation)
 CASE_FIELDS = (
     "stage", "closed", "disposition", "outcome", "sanctions", "holding_body_id", "reference",
     "received_at", "opened_at", "decided_at", "closed_at", "appeals", "violations",
     "deviations", "head_seq", "last_event_at", "panel_survives_term", "appeal_outcome",
 )  # fmt: skip
+BODY_FIELDS = ("kind", "since_seq", "current", "record_complete")
+BODY_KEY = ("body_id", "relation", "proceeding")
+OBLIGATION_FIELDS = (
+    "clause", "text", "owed_by", "kind", "proceeding", "started_at", "due", "remind_at",
+)  # fmt: skip
+OBLIGATION_KEY = ("deadline", "started_seq")
 
 
 def engine_event(row: LedgerEvent) -> Event:
@@ -200,6 +208,18 @@ def rows_for(case: Case, protocol: Protocol, events: Sequence[Event], ev: Evalua
                     "record_complete": True,
                 }
             )
+    # Deadlines still running: whether each is open, overdue or lapsed is a matter of the
+    # moment it is read, so the rows do not depend on when the projection was written.
+    for o in ev.obligations:
+        if o.status in ("open", "overdue", "lapsed"):
+            rows.append(
+                {
+                    "table": "obligation",
+                    "deadline": o.deadline,
+                    "started_seq": o.started_seq,
+                    **{f: getattr(o, f) for f in OBLIGATION_FIELDS},
+                }
+            )
     return rows
 
 
@@ -214,32 +234,28 @@ def snapshot(case: Case) -> list[Row]:
         ((r.person.public_id, r.role, r.until) for r in roles), key=lambda p: (p[0], p[1])
     ):
         rows.append({"table": "role", "person": person, "role": role, "until": until})
-    for b in CaseBody.objects.filter(case=case).order_by("relation", "proceeding", "body_id"):
+    for b in CaseBody.objects.filter(case=case):
+        rows.append({"table": "body", **{f: getattr(b, f) for f in (*BODY_KEY, *BODY_FIELDS)}})
+    for o in CaseObligation.objects.filter(case=case):
         rows.append(
             {
-                "table": "body",
-                "body_id": b.body_id,
-                "relation": b.relation,
-                "proceeding": b.proceeding,
-                "kind": b.kind,
-                "since_seq": b.since_seq,
-                "current": b.current,
-                "record_complete": b.record_complete,
+                "table": "obligation",
+                **{f: getattr(o, f) for f in (*OBLIGATION_KEY, *OBLIGATION_FIELDS)},
             }
         )
     return _ordered(rows)
 
 
 def _ordered(rows: list[Row]) -> list[Row]:
-    head = [r for r in rows if r["table"] == "case"]
-    roles = sorted(
-        (r for r in rows if r["table"] == "role"), key=lambda r: (r["person"], r["role"])
-    )
-    bodies = sorted(
-        (r for r in rows if r["table"] == "body"),
-        key=lambda r: (r["relation"], r["proceeding"], r["body_id"]),
-    )
-    return head + roles + bodies
+    def of(table: str, key: tuple[str, ...]) -> list[Row]:
+        return sorted((r for r in rows if r["table"] == table), key=lambda r: [r[k] for k in key])
+
+    return [
+        *of("case", ()),
+        *of("role", ("person", "role")),
+        *of("body", ("relation", "proceeding", "body_id")),
+        *of("obligation", OBLIGATION_KEY),
+    ]
 
 
 def write(case: Case, rows: list[Row]) -> None:
@@ -267,22 +283,38 @@ def write(case: Case, rows: list[Row]) -> None:
             if (p, role) not in existing and p in people
         ]
     )
-    wanted_bodies = [r for r in rows if r["table"] == "body"]
-    case.bodies.all().delete()
-    CaseBody.objects.bulk_create(
-        [
-            CaseBody(
-                case=case,
-                body_id=r["body_id"],
-                relation=r["relation"],
-                proceeding=r["proceeding"],
-                kind=r["kind"],
-                since_seq=r["since_seq"],
-                current=r["current"],
-                record_complete=r["record_complete"],
-            )
-            for r in wanted_bodies
-        ]
+    _sync(
+        CaseBody, case, [r for r in rows if r["table"] == "body"], BODY_KEY, BODY_FIELDS
+    )
+    _sync(
+        CaseObligation,
+        case,
+        [r for r in rows if r["table"] == "obligation"],
+        OBLIGATION_KEY,
+        OBLIGATION_FIELDS,
+    )
+
+
+def _sync(
+    model: type[Synced],
+    case: Case,
+    wanted: list[Row],
+    key: tuple[str, ...],
+    fields: tuple[str, ...],
+) -> None:
+    """Make the case's rows of ``model`` equal ``wanted``: a step usually changes none or
+    one of them, so compare and write only the difference."""
+    want = {tuple(r[k] for k in key): r for r in wanted}
+    for row in model.objects.filter(case=case):
+        found = want.pop(tuple(getattr(row, k) for k in key), None)
+        if found is None:
+            row.delete()
+        elif any(getattr(row, f) != found[f] for f in fields):
+            for f in fields:
+                setattr(row, f, found[f])
+            row.save(update_fields=list(fields))
+    model.objects.bulk_create(
+        [model(case=case, **{f: r[f] for f in (*key, *fields)}) for r in want.values()]
     )
 
 

@@ -16,7 +16,7 @@ from docket.protocol.amend import with_amendments
 from docket.protocol.loader import parse_protocol
 from docket.protocol.schema import Protocol
 
-from .models import ProtocolVersion
+from .models import Case, ProtocolVersion
 
 
 class ProtocolConflict(InvalidInput):
@@ -40,7 +40,7 @@ def protocol_adopt(*, text: str, source: str, actor: str) -> ProtocolVersion:
                 "Adopt the change as a new version.",
                 data={"protocol": meta.id, "version": meta.version},
             )
-        return ProtocolVersion.objects.create(
+        adopted = ProtocolVersion.objects.create(
             protocol_id=meta.id,
             version=meta.version,
             title=meta.title,
@@ -51,6 +51,28 @@ def protocol_adopt(*, text: str, source: str, actor: str) -> ProtocolVersion:
             loaded_at=clock.now(),
             loaded_by=actor,
         )
+        if meta.applies_to_open_cases:
+            _reproject_open_cases(adopted)
+        return adopted
+
+
+def _reproject_open_cases(amendment: ProtocolVersion) -> None:
+    """An amendment changes the protocol that open cases of earlier versions follow (new
+    deadlines may already be running on them): bring their case tables up to date, in
+    the adopting transaction."""
+    from docket.protocol.engine import evaluate
+
+    from .projection import case_events, refresh
+
+    open_cases = Case.objects.filter(
+        protocol__protocol_id=amendment.protocol_id,
+        protocol__version__lt=amendment.version,
+        closed=False,
+    ).select_related("protocol")
+    for case in open_cases:
+        protocol = case_protocol(case.protocol)
+        events = case_events(case)
+        refresh(case, protocol, events, evaluate(protocol, events, clock.now()))
 
 
 def protocol_adopt_file(path: Path, *, actor: str) -> ProtocolVersion:

@@ -1,28 +1,26 @@
-"""Many cases at a glance (the dashboard, a body's case list): the engine's obligations
-for each open case, read with a fixed number of queries — the events of all the cases
-in one query, the person's parts and seats in one each."""
+"""Many cases at a glance (the dashboard, a body's case list), a page at a time: each
+case's running deadlines come from the projected ``CaseObligation`` rows, and what is due
+from the viewer across all their cases is one database query, so a page costs the same
+whether the organization has a thousand cases or a hundred thousand."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from docket.access.selectors import PARTY_ROLES
-from docket.cases.models import Case, CaseBody, CaseRole
-from docket.cases.projection import engine_event
-from docket.cases.protocols import case_protocol
+from docket.cases.models import Case, CaseBody, CaseObligation, CaseRole
+from docket.cases.obligations import owed_by_q, owes
+from docket.events.registry import event_type
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person, SeatTerm
-from docket.protocol.engine import Obligation, evaluate
-from docket.protocol.schema import Protocol
-from docket.protocol.state import Event
 
-from .casepage import owed_by_viewer
+PAGE_SIZE = 50
+ATTENTION_LIMIT = 25  # obligations listed under "Needs your attention"
 
 ROLE_WORDS = {
     "complainant": "Complainant",
@@ -39,14 +37,28 @@ ROLE_WORDS = {
 ROLE_ORDER = list(ROLE_WORDS)
 
 
+@dataclass(frozen=True)
+class Running:
+    """A running deadline as read at one moment: open or overdue."""
+
+    obligation: CaseObligation
+    status: str
+
+    @classmethod
+    def at(cls, obligation: CaseObligation, at: datetime) -> Running:
+        return cls(obligation, obligation.status_at(at))
+
+    def __getattr__(self, name: str) -> Any:  # text, clause, due, owed_by, case…
+        return getattr(self.obligation, name)
+
+
 @dataclass
 class CaseRow:
     case: Case
     roles: set[str] = field(default_factory=set)
     bodies: list[str] = field(default_factory=list)  # body names through which it is seen
-    obligations: list[Obligation] = field(default_factory=list)
-    mine: list[Obligation] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    obligations: list[Running] = field(default_factory=list)  # open or overdue
+    mine: list[Running] = field(default_factory=list)
 
     @property
     def party(self) -> bool:
@@ -54,9 +66,11 @@ class CaseRow:
 
     @property
     def full_record(self) -> bool:
-        return not self.party and (
-            bool(self.bodies)
-            or bool(self.roles & {"panel", "panel_chair", "investigator", "grantee"})
+        # As on the case page (access.selectors.Standing.full_record).
+        if self.roles & {*PARTY_ROLES, "witness", "conflicted"}:
+            return False
+        return bool(self.bodies) or bool(
+            self.roles & {"panel", "panel_chair", "investigator", "grantee"}
         )
 
     @property
@@ -79,23 +93,50 @@ class CaseRow:
         return "other"
 
     @property
-    def overdue(self) -> list[Obligation]:
+    def overdue(self) -> list[Running]:
         return [o for o in self.obligations if o.status == "overdue"]
 
     @property
     def title(self) -> str:
-        return self.case.reference or _("New complaint (not yet opened)")
+        return case_title(self.case)
 
 
-def _seat_bodies(person: Person, at: datetime) -> dict[int, str]:
+def case_title(case: Case) -> str:
+    return case.reference or _("New complaint (not yet opened)")
+
+
+def seat_bodies(person: Person, at: datetime) -> dict[int, str]:
+    """Body id -> key, for the bodies ``person`` sits on at ``at``."""
     terms = SeatTerm.objects.filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=at), person=person, starts_at__lte=at
     ).select_related("seat__body")
     return {t.seat.body_id: t.seat.body.key for t in terms}
 
 
-def overview(person: Person, cases: Sequence[Case], at: datetime) -> list[CaseRow]:
-    """One row per case, with the engine's open obligations and those owed by ``person``."""
+@dataclass
+class Page:
+    """One page of a list of cases, newest activity first."""
+
+    rows: list[CaseRow]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_of(cases: QuerySet[Case], number: int) -> tuple[list[Case], int, bool]:
+    """The ``number``-th page of ``cases`` (counted from 1) without counting them all:
+    one row more than a page tells whether another page follows."""
+    number = max(1, number)
+    start = (number - 1) * PAGE_SIZE
+    found = list(cases.select_related("protocol", "holding_body")[start : start + PAGE_SIZE + 1])
+    return found[:PAGE_SIZE], number, len(found) > PAGE_SIZE
+
+
+def overview(person: Person, cases: list[Case], at: datetime) -> list[CaseRow]:
+    """One row per case, with its running deadlines and those owed by ``person``."""
     rows = {c.pk: CaseRow(c) for c in cases}
     if not rows:
         return []
@@ -103,40 +144,75 @@ def overview(person: Person, cases: Sequence[Case], at: datetime) -> list[CaseRo
         Q(until__isnull=True) | Q(until__gt=at), person=person, case_id__in=rows
     ).values_list("case_id", "role"):
         rows[case_id].roles.add(role)
-    seats = _seat_bodies(person, at)
+    seats = seat_bodies(person, at)
     links = CaseBody.objects.filter(case_id__in=rows, body_id__in=seats).filter(
         Q(relation="holder", current=True) | Q(relation="addressed")
     )
     for link in links.select_related("body"):
         if link.body.name not in rows[link.case_id].bodies:
             rows[link.case_id].bodies.append(link.body.name)
-    open_streams = {c.stream: rows[c.pk] for c in cases if not c.closed}
-    if open_streams:
-        query = (
-            LedgerEvent.objects.filter(stream__in=list(open_streams))
-            .order_by("stream", "seq")
-            .only(
-                "stream", "seq", "type", "actor", "capacity", "occurred_at", "payload", "deviation"
-            )
-        )
-        grouped: dict[str, list[Event]] = defaultdict(list)
-        for ledger_row in query:
-            grouped[ledger_row.stream].append(engine_event(ledger_row))
-        my_keys = set(seats.values())
-        # Each case follows its bound version plus amendments for open cases, the same
-        # protocol the services judge by; one lookup per distinct version.
-        followed: dict[int, Protocol] = {}
-        for stream, events in grouped.items():
-            row = open_streams[stream]
-            version = row.case.protocol
-            if version.pk not in followed:
-                followed[version.pk] = case_protocol(version)
-            evaluation = evaluate(followed[version.pk], events, at)
-            row.events = events
-            row.obligations = evaluation.open_obligations()
-            state = evaluation.state
-            keys = {f"body:{k}" for k in my_keys} | set(state.roles_of(person.public_id))
-            if state.holding_body in my_keys:
-                keys.add("holding_body")
-            row.mine = [o for o in row.obligations if owed_by_viewer(o.owed_by, keys)]
+    running = CaseObligation.objects.filter(
+        case_id__in=[c.pk for c in cases if not c.closed]
+    ).order_by("due", "started_seq")
+    for found in running:
+        o = Running.at(found, at)
+        if o.status == "lapsed":
+            continue
+        row = rows[o.case_id]
+        row.obligations.append(o)
+        if owes(o.owed_by, row.roles, seats.values(), row.case.holding_body_id in seats):
+            row.mine.append(o)
     return list(rows.values())
+
+
+def attention(
+    person: Person, visible: QuerySet[Case], at: datetime
+) -> tuple[list[Running], list[Running]]:
+    """What is due from ``person`` (soonest first) and what is overdue (longest first) in
+    the cases they may see: theirs to do, and, where they see the whole record, the
+    case's. Each list holds at most ``ATTENTION_LIMIT`` obligations, read from the
+    database whatever the number of cases."""
+    seats = seat_bodies(person, at)
+    running = CaseObligation.objects.filter(
+        case__in=visible.order_by().values("pk"), case__closed=False
+    ).select_related("case")
+    mine = running.filter(owed_by_q(person.pk, at, seats))
+    due = mine.filter(due__gte=at).order_by("due", "pk")[:ATTENTION_LIMIT]
+    overdue = running.filter(kind="duty", due__lt=at).filter(
+        owed_by_q(person.pk, at, seats) | Q(case__in=full_record_cases(person, at, seats))
+    )
+    late = overdue.order_by("due", "pk")[:ATTENTION_LIMIT]
+    return [Running.at(o, at) for o in due], [Running.at(o, at) for o in late]
+
+
+def full_record_cases(person: Person, at: datetime, seats: dict[int, str]) -> QuerySet[Case]:
+    """The cases ``person`` follows as a whole (through a body, a panel, an
+    investigation or a grant), not as a party or witness — the ``CaseRow.full_record``
+    rule, as a query (to be combined with the visibility selector)."""
+    parts = CaseRole.objects.filter(person=person).filter(Q(until__isnull=True) | Q(until__gt=at))
+    through_parts = parts.filter(
+        role__in=("panel", "panel_chair", "investigator", "grantee")
+    ).values("case_id")
+    through_bodies = (
+        CaseBody.objects.filter(body_id__in=list(seats))
+        .filter(Q(relation="holder", current=True) | Q(relation="addressed"))
+        .values("case_id")
+    )
+    own_side = parts.filter(role__in=(*PARTY_ROLES, "witness", "conflicted")).values("case_id")
+    return Case.objects.filter(Q(pk__in=through_parts) | Q(pk__in=through_bodies)).exclude(
+        pk__in=own_side
+    )
+
+
+def recent_activity(rows: list[CaseRow], limit: int = 10) -> list[tuple[Any, CaseRow, str]]:
+    """The latest entries on the cases of ``rows`` the viewer sees whole (the rows of the
+    first page are the most recently active cases)."""
+    whole = {row.case.stream: row for row in rows if row.full_record}
+    if not whole:
+        return []
+    latest = (
+        LedgerEvent.objects.filter(stream__in=list(whole))
+        .order_by("-occurred_at", "-seq")
+        .only("stream", "seq", "type", "occurred_at")[:limit]
+    )
+    return [(e, whole[e.stream], event_type(e.type).summary) for e in latest]

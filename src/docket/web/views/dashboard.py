@@ -1,5 +1,5 @@
-"""The dashboard: my cases by role, what is due from me and when, what is overdue, and
-recent activity — all through the one access selector."""
+"""The dashboard: what is due from me and what is overdue, my cases a page at a time by
+the part I play, and recent activity — all through the one access selector."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from django.views.decorators.http import require_GET
 
 from docket.access.selectors import visible_cases
 from docket.core import clock
-from docket.events.registry import event_type
 
-from ..overview import overview
+from ..overview import Page, attention, overview, page_of, recent_activity
 from .common import viewer, with_org_zone
 
-LIMIT = 200  # cases listed; the rest through the body pages
+GROUPS = (
+    ("party", "As a party or advocate"),
+    ("panel", "On a panel or investigating"),
+    ("body", "Through a body you sit on"),
+    ("other", "Other cases"),
+)
+
+
+def page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
 @require_GET
@@ -22,40 +31,18 @@ LIMIT = 200  # cases listed; the rest through the body pages
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = viewer(request)
     at = clock.now()
-    rows = []
+    context: dict[str, object] = {"person": person, "groups": [], "due": [], "overdue": []}
     if person is not None:
-        cases = list(visible_cases(person, at).select_related("protocol", "holding_body")[:LIMIT])
-        rows = overview(person, cases, at)
-    due = sorted(((o, row) for row in rows for o in row.mine), key=lambda pair: pair[0].due)
-    groups = [
-        (key, title, [r for r in rows if r.group == key])
-        for key, title in (
-            ("party", "As a party or advocate"),
-            ("panel", "On a panel or investigating"),
-            ("body", "Through a body you sit on"),
-            ("other", "Other cases"),
+        visible = visible_cases(person, at)
+        cases, number, has_next = page_of(visible, page_number(request))
+        page = Page(overview(person, cases, at), number, has_next)
+        due, overdue = attention(person, visible, at)
+        groups = [(key, title, [r for r in page.rows if r.group == key]) for key, title in GROUPS]
+        context.update(
+            page=page,
+            groups=[g for g in groups if g[2]],
+            due=due,
+            overdue=overdue,
+            activity=recent_activity(page.rows) if number == 1 else [],
         )
-    ]
-    activity = sorted(
-        (
-            (e, row, event_type(e.type).summary)
-            for row in rows
-            if row.full_record
-            for e in row.events[-5:]
-        ),
-        key=lambda item: item[0].occurred_at,
-        reverse=True,
-    )[:10]
-    return render(
-        request,
-        "web/dashboard.html",
-        {
-            "person": person,
-            "rows": rows,
-            "groups": [g for g in groups if g[2]],
-            "due": [(o, r) for o, r in due if o.status == "open"],
-            "overdue": [(o, r) for r in rows for o in r.overdue if r.full_record or o in r.mine],
-            "activity": activity,
-            "party_updates": [r for r in rows if r.party],
-        },
-    )
+    return render(request, "web/dashboard.html", context)

@@ -11,13 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from docket.access.selectors import visible_cases
+from docket.cases.models import CaseBody
 from docket.core import clock
 from docket.org.models import Body, Person, SeatTerm
 
-from ..overview import overview
+from ..overview import Page, overview, page_of
 from .common import viewer, with_org_zone
-
-LIMIT = 500
+from .dashboard import page_number
 
 
 def _my_bodies(person: Person, at: datetime) -> QuerySet[Body]:
@@ -43,12 +43,12 @@ def body_cases(request: HttpRequest, public_id: str) -> HttpResponse:
     body = _my_bodies(person, at).filter(public_id=public_id).first() if person else None
     if body is None or person is None:
         raise Http404("No such body.")
-    cases = list(
-        visible_cases(person, at)
-        .filter(bodies__body=body)
-        .filter(Q(bodies__relation="holder") | Q(bodies__relation="addressed"))
-        .distinct()
-        .select_related("protocol", "holding_body")[:LIMIT]
+    linked = CaseBody.objects.filter(body=body, relation__in=("holder", "addressed"))
+    cases, number, has_next = page_of(
+        visible_cases(person, at).filter(pk__in=linked.values("case_id")),
+        page_number(request),
     )
-    rows = overview(person, cases, at)
-    return render(request, "web/body_cases.html", {"body": body, "rows": rows})
+    page = Page(overview(person, cases, at), number, has_next)
+    return render(
+        request, "web/body_cases.html", {"body": body, "rows": page.rows, "page": page}
+    )
