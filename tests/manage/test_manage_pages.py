@@ -150,6 +150,49 @@ def test_a_taken_member_number_changes_nothing(admin_client: Client, admit: Any,
     assert "L-0001 is taken" in response.content.decode()
     # The person created before the admission was refused is rolled back with it.
     assert _rows() == before
+    assert not Person.objects.filter(display_name="Someone Else").exists()
+
+
+def test_an_accepted_form_says_what_was_recorded_on_the_next_page(
+    admin_client: Client, admit: Any, org: Any
+) -> None:
+    response = admin_client.post(
+        reverse("manage:member_admit"),
+        {
+            "name": "Casey Lind",
+            "member_number": "L-0300",
+            "joined_on": "2024-02-01",
+            "unit": org.harbor.public_id,
+            "reason": "Application approved",
+        },
+        follow=True,
+    )
+    assert "Casey Lind is admitted." in response.content.decode()
+    person = Person.objects.get(display_name="Casey Lind")
+    response = admin_client.post(
+        reverse("manage:member_transfer", kwargs={"person": person.public_id}),
+        {
+            "transfer-to_unit": org.national.public_id,
+            "transfer-effective": "2024-03-01",
+            "transfer-reason": "Moved",
+        },
+        follow=True,
+    )
+    assert "The transfer is recorded." in response.content.decode()
+    # Refused: no message of success, the form again with the refusal.
+    response = admin_client.post(
+        reverse("manage:member_transfer", kwargs={"person": person.public_id}),
+        {
+            "transfer-to_unit": org.national.public_id,
+            "transfer-effective": "2024-04-01",
+            "transfer-reason": "Moved again",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The transfer is recorded." not in page
+    assert "is already in" in page
+    assert "Moved again" in page
 
 
 def test_transfer_standing_and_offices(admin_client: Client, admit: Any, org: Any) -> None:

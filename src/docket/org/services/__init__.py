@@ -2,7 +2,7 @@
 validates, appends a ledger event (who, in which capacity, why) and writes the rows."""
 
 from docket.org.services.body import body_create
-from docket.org.services.member import member_admit, member_transfer
+from docket.org.services.member import member_admit, member_admit_new, member_transfer
 from docket.org.services.office import member_office_begin, member_office_end
 from docket.org.services.organization import organization_create
 from docket.org.services.person import (
@@ -18,6 +18,7 @@ from docket.org.services.unit import unit_create
 __all__ = [
     "body_create",
     "member_admit",
+    "member_admit_new",
     "member_office_begin",
     "member_office_end",
     "member_standing_change",

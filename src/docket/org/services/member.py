@@ -1,4 +1,5 @@
-"""Membership: admission and transfers between units."""
+"""Membership: admission (of a recorded person, or of a new one) and transfers between
+units."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from docket.org.services._common import (
     require_text,
     to_moment,
 )
+from docket.org.services.person import person_create
 
 
 def locked_membership(person: Person) -> Membership:
@@ -132,6 +134,38 @@ def member_admit(
             event_seq=seq,
         )
         return membership
+
+
+def member_admit_new(
+    *,
+    actor: str,
+    capacity: str,
+    display_name: str,
+    member_number: str,
+    joined_on: date,
+    unit: Unit,
+    reason: str,
+    occurred_at: datetime | None = None,
+) -> Membership:
+    """Record a new named person and admit them as a member of ``unit``: both or neither.
+
+    Refusals are ``person_create``'s and ``member_admit``'s (``org.field_required``,
+    ``member.number_taken``…); after one, no person, membership or event is left.
+    """
+    with transaction.atomic():
+        person = person_create(
+            actor=actor, capacity=capacity, display_name=display_name, occurred_at=occurred_at
+        )
+        return member_admit(
+            actor=actor,
+            capacity=capacity,
+            person=person,
+            member_number=member_number,
+            joined_on=joined_on,
+            unit=unit,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
 
 
 def member_transfer(

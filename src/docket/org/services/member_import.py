@@ -28,8 +28,8 @@ from docket.core.errors import InvalidInput
 from docket.org import codes
 from docket.org.models import Membership, Unit
 from docket.org.selectors import organization, unit_at
-from docket.org.services.member import member_admit, member_transfer
-from docket.org.services.person import person_create, person_rename
+from docket.org.services.member import member_admit_new, member_transfer
+from docket.org.services.person import person_rename
 
 COLUMNS = ("member_number", "name", "joined_on", "unit")
 Action = Literal["admit", "rename", "transfer", "unchanged"]
@@ -172,11 +172,10 @@ def member_import_apply(
         for row in plan.rows:
             unit = units[row.unit_key]
             if "admit" in row.actions:
-                person = person_create(actor=actor, capacity=capacity, display_name=row.name)
-                member_admit(
+                member_admit_new(
                     actor=actor,
                     capacity=capacity,
-                    person=person,
+                    display_name=row.name,
                     member_number=row.member_number,
                     joined_on=row.joined_on,
                     unit=unit,

@@ -24,27 +24,27 @@ from docket.web.manage.forms import (
     TermEndForm,
     apply_error,
 )
+from docket.web.manage.views.form_action import carry_out
 
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def bodies(request: HttpRequest) -> HttpResponse:
     form = BodyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            body = body_create(
-                actor=actor(request),
-                capacity=CAPACITY,
-                key=data["key"],
-                name=data["name"],
-                unit=data["unit"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” created.") % {"name": body.name})
-            return redirect("manage:body", body=body.public_id)
+    created = carry_out(
+        request,
+        form,
+        lambda data: body_create(
+            actor=actor(request),
+            capacity=CAPACITY,
+            key=data["key"],
+            name=data["name"],
+            unit=data["unit"],
+        ),
+        done=lambda body: _("“%(name)s” created.") % {"name": body.name},
+    )
+    if created is not None:
+        return redirect("manage:body", body=created.public_id)
     listed = (
         Body.objects.select_related("unit")
         .annotate(seat_count=Count("seats"))
@@ -102,19 +102,15 @@ def body(request: HttpRequest, body: str) -> HttpResponse:
 def seat_create_view(request: HttpRequest, body: str) -> HttpResponse:
     found = _body(body)
     form = SeatForm(request.POST)
-    if form.is_valid():
-        try:
-            seat = seat_create(
-                actor=actor(request),
-                capacity=CAPACITY,
-                body=found,
-                label=form.cleaned_data["label"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Seat %(number)s added.") % {"number": seat.number})
-            return redirect("manage:body", body=found.public_id)
+    if carry_out(
+        request,
+        form,
+        lambda data: seat_create(
+            actor=actor(request), capacity=CAPACITY, body=found, label=data["label"]
+        ),
+        done=lambda seat: _("Seat %(number)s added.") % {"number": seat.number},
+    ):
+        return redirect("manage:body", body=found.public_id)
     return _body_page(request, found, seat_form=form)
 
 
@@ -168,23 +164,16 @@ def term_end_view(request: HttpRequest, body: str, term: str) -> HttpResponse:
     if held is None:
         raise Http404
     form = TermEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            seat_term_end(
-                actor=actor(request),
-                capacity=CAPACITY,
-                term=held,
-                reason=form.cleaned_data["reason"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s's term has ended; their access through it has ended too.")
-                % {"name": held.person.display_name},
-            )
-            return redirect("manage:body", body=found.public_id)
+    if carry_out(
+        request,
+        form,
+        lambda data: seat_term_end(
+            actor=actor(request), capacity=CAPACITY, term=held, reason=data["reason"]
+        ),
+        done=_("%(name)s's term has ended; their access through it has ended too.")
+        % {"name": held.person.display_name},
+    ):
+        return redirect("manage:body", body=found.public_id)
     return render(
         request,
         "manage/term_end.html",

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,12 +24,11 @@ from docket.org.selectors import (
     unit_history,
 )
 from docket.org.services import (
-    member_admit,
+    member_admit_new,
     member_office_begin,
     member_office_end,
     member_standing_change,
     member_transfer,
-    person_create,
 )
 from docket.org.services.member_import import member_import_apply, member_import_plan
 from docket.web.manage.access import CAPACITY, actor, administrator_required
@@ -43,8 +41,8 @@ from docket.web.manage.forms import (
     OfficeEndForm,
     StandingForm,
     TransferForm,
-    apply_error,
 )
+from docket.web.manage.views.form_action import carry_out
 
 PAGE_SIZE = 50
 
@@ -85,27 +83,22 @@ def members(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_admit_view(request: HttpRequest) -> HttpResponse:
     form = AdmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        who = actor(request)
-        try:
-            # Recording the person and admitting them stand or fall together.
-            with transaction.atomic():
-                person = person_create(actor=who, capacity=CAPACITY, display_name=data["name"])
-                member_admit(
-                    actor=who,
-                    capacity=CAPACITY,
-                    person=person,
-                    member_number=data["member_number"],
-                    joined_on=data["joined_on"],
-                    unit=data["unit"],
-                    reason=data["reason"],
-                )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s is admitted.") % {"name": person.display_name})
-            return redirect("manage:member", person=person.public_id)
+    admitted = carry_out(
+        request,
+        form,
+        lambda data: member_admit_new(
+            actor=actor(request),
+            capacity=CAPACITY,
+            display_name=data["name"],
+            member_number=data["member_number"],
+            joined_on=data["joined_on"],
+            unit=data["unit"],
+            reason=data["reason"],
+        ),
+        done=lambda m: _("%(name)s is admitted.") % {"name": m.person.display_name},
+    )
+    if admitted is not None:
+        return redirect("manage:member", person=admitted.person.public_id)
     return render(request, "manage/member_admit.html", {"form": form, "section": "members"})
 
 
@@ -166,22 +159,20 @@ def member(request: HttpRequest, person: str) -> HttpResponse:
 def member_transfer_view(request: HttpRequest, person: str) -> HttpResponse:
     who = _member(person)
     form = TransferForm(request.POST, prefix="transfer")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_transfer(
-                actor=actor(request),
-                capacity=CAPACITY,
-                person=who,
-                to_unit=data["to_unit"],
-                effective=data["effective"],
-                reason=data["reason"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("The transfer is recorded."))
-            return redirect("manage:member", person=who.public_id)
+    if carry_out(
+        request,
+        form,
+        lambda data: member_transfer(
+            actor=actor(request),
+            capacity=CAPACITY,
+            person=who,
+            to_unit=data["to_unit"],
+            effective=data["effective"],
+            reason=data["reason"],
+        ),
+        done=_("The transfer is recorded."),
+    ):
+        return redirect("manage:member", person=who.public_id)
     return _member_page(request, who, transfer_form=form)
 
 
@@ -190,24 +181,22 @@ def member_transfer_view(request: HttpRequest, person: str) -> HttpResponse:
 def member_standing_view(request: HttpRequest, person: str) -> HttpResponse:
     who = _member(person)
     form = StandingForm(request.POST, prefix="standing")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_standing_change(
-                actor=actor(request),
-                capacity=CAPACITY,
-                person=who,
-                status=data["status"],
-                effective=data["effective"],
-                until=data["until"],
-                proceeding=data["proceeding"],
-                reason=data["reason"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("The change of standing is recorded."))
-            return redirect("manage:member", person=who.public_id)
+    if carry_out(
+        request,
+        form,
+        lambda data: member_standing_change(
+            actor=actor(request),
+            capacity=CAPACITY,
+            person=who,
+            status=data["status"],
+            effective=data["effective"],
+            until=data["until"],
+            proceeding=data["proceeding"],
+            reason=data["reason"],
+        ),
+        done=_("The change of standing is recorded."),
+    ):
+        return redirect("manage:member", person=who.public_id)
     return _member_page(request, who, standing_form=form)
 
 
@@ -216,25 +205,23 @@ def member_standing_view(request: HttpRequest, person: str) -> HttpResponse:
 def office_begin_view(request: HttpRequest, person: str) -> HttpResponse:
     who = _member(person)
     form = OfficeBeginForm(request.POST, prefix="office")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_office_begin(
-                actor=actor(request),
-                capacity=CAPACITY,
-                person=who,
-                title=data["title"],
-                unit=data["unit"],
-                body=data["body"],
-                starts=data["starts"],
-                ends=data["ends"],
-                reason=data["reason"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("The office is recorded."))
-            return redirect("manage:member", person=who.public_id)
+    if carry_out(
+        request,
+        form,
+        lambda data: member_office_begin(
+            actor=actor(request),
+            capacity=CAPACITY,
+            person=who,
+            title=data["title"],
+            unit=data["unit"],
+            body=data["body"],
+            starts=data["starts"],
+            ends=data["ends"],
+            reason=data["reason"],
+        ),
+        done=_("The office is recorded."),
+    ):
+        return redirect("manage:member", person=who.public_id)
     return _member_page(request, who, office_form=form)
 
 
@@ -246,20 +233,19 @@ def office_end_view(request: HttpRequest, person: str, office: str) -> HttpRespo
     if held is None:
         raise Http404
     form = OfficeEndForm(request.POST, prefix=_end_prefix(held))
-    if form.is_valid():
-        try:
-            member_office_end(
-                actor=actor(request),
-                capacity=CAPACITY,
-                office=held,
-                ends=form.cleaned_data["ends"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("The end of the office is recorded."))
-            return redirect("manage:member", person=who.public_id)
+    if carry_out(
+        request,
+        form,
+        lambda data: member_office_end(
+            actor=actor(request),
+            capacity=CAPACITY,
+            office=held,
+            ends=data["ends"],
+            reason=data["reason"],
+        ),
+        done=_("The end of the office is recorded."),
+    ):
+        return redirect("manage:member", person=who.public_id)
     return _member_page(request, who, office_end_form=form)
 
 

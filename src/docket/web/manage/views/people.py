@@ -28,7 +28,8 @@ from docket.core.errors import DocketError
 from docket.org.models import Person
 from docket.org.services import person_create
 from docket.web.manage.access import CAPACITY, actor, administrator_required
-from docket.web.manage.forms import AccountChangeForm, InvitationForm, PersonForm, apply_error
+from docket.web.manage.forms import AccountChangeForm, InvitationForm, PersonForm
+from docket.web.manage.views.form_action import carry_out
 
 PAGE_SIZE = 50
 
@@ -52,19 +53,18 @@ def _person(public_id: str) -> Person:
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = person_create(
-                actor=actor(request),
-                capacity=CAPACITY,
-                display_name=form.cleaned_data["display_name"],
-                pseudonymous=form.cleaned_data["pseudonymous"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” is recorded.") % {"name": person.display_name})
-            return redirect("manage:people")
+    if carry_out(
+        request,
+        form,
+        lambda data: person_create(
+            actor=actor(request),
+            capacity=CAPACITY,
+            display_name=data["display_name"],
+            pseudonymous=data["pseudonymous"],
+        ),
+        done=lambda person: _("“%(name)s” is recorded.") % {"name": person.display_name},
+    ):
+        return redirect("manage:people")
     listed = (
         Person.objects.filter(membership__isnull=True)
         .select_related("user")
@@ -84,22 +84,15 @@ def people(request: HttpRequest) -> HttpResponse:
 def person_invite(request: HttpRequest, person: str) -> HttpResponse:
     who = _person(person)
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation_create(
-                actor=actor(request),
-                capacity=CAPACITY,
-                person=who,
-                email=form.cleaned_data["email"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The invitation link was sent. It works once, for seven days."),
-            )
-            return redirect("manage:invitations")
+    if carry_out(
+        request,
+        form,
+        lambda data: invitation_create(
+            actor=actor(request), capacity=CAPACITY, person=who, email=data["email"]
+        ),
+        done=_("The invitation link was sent. It works once, for seven days."),
+    ):
+        return redirect("manage:invitations")
     return render(
         request,
         "manage/person_invite.html",
@@ -142,29 +135,24 @@ def _account_change(request: HttpRequest, person: str, *, disable: bool) -> Http
         raise Http404
     account: User = who.user
     form = AccountChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if disable:
-                account_disable(
-                    actor=actor(request),
-                    account=account,
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,  # type: ignore[arg-type]
-                )
-            else:
-                account_enable(
-                    actor=actor(request), account=account, reason=form.cleaned_data["reason"]
-                )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The account is disabled; its sessions have ended.")
-                if disable
-                else _("The account is enabled again."),
+
+    def change(data: dict[str, Any]) -> User:
+        if disable:
+            return account_disable(
+                actor=actor(request),
+                account=account,
+                reason=data["reason"],
+                by=request.user,  # type: ignore[arg-type]
             )
-            return redirect(_back(who))
+        return account_enable(actor=actor(request), account=account, reason=data["reason"])
+
+    done = (
+        _("The account is disabled; its sessions have ended.")
+        if disable
+        else _("The account is enabled again.")
+    )
+    if carry_out(request, form, change, done=done):
+        return redirect(_back(who))
     context: dict[str, Any] = {
         "person": who,
         "account": account,

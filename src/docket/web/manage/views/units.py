@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from docket.core.errors import DocketError
 from docket.org.models import Unit
 from docket.org.services import unit_create
 from docket.web.manage.access import CAPACITY, actor, administrator_required
-from docket.web.manage.forms import UnitForm, apply_error
+from docket.web.manage.forms import UnitForm
+from docket.web.manage.views.form_action import carry_out
 
 
 @dataclass
@@ -37,22 +36,20 @@ def unit_tree() -> list[Node]:
 @require_http_methods(["GET", "POST"])
 def units(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = unit_create(
-                actor=actor(request),
-                capacity=CAPACITY,
-                kind=data["kind"],
-                key=data["key"],
-                name=data["name"],
-                parent=data["parent"],
-            )
-        except DocketError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
-            return redirect("manage:units")
+    if carry_out(
+        request,
+        form,
+        lambda data: unit_create(
+            actor=actor(request),
+            capacity=CAPACITY,
+            kind=data["kind"],
+            key=data["key"],
+            name=data["name"],
+            parent=data["parent"],
+        ),
+        done=lambda unit: _("Unit “%(name)s” created.") % {"name": unit.name},
+    ):
+        return redirect("manage:units")
     return render(
         request, "manage/units.html", {"tree": unit_tree(), "form": form, "section": "units"}
     )
