@@ -14,6 +14,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
+from django.template.defaultfilters import date as date_filter
+from django.utils.text import capfirst
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 
 from docket.access.selectors import Standing, case_for
@@ -25,6 +29,8 @@ from docket.org.models import Body, Person
 from docket.protocol.actions import ACTIONS
 from docket.protocol.engine import Obligation, Verdict, participant_of
 from docket.protocol.state import Event, Material
+
+from .caselinks import CaseLinks
 
 SIDES = ("complainant", "respondent")
 # Party-side roles, as the record names them, for each side.
@@ -90,6 +96,38 @@ class TimelineEntry:
     occurred_at: datetime
     detail: str
     deviation: dict[str, Any] | None
+    # The moment as the page prints it (machine-readable and for people), formatted
+    # once here rather than by a template filter per row.
+    when_iso: str = ""
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class StepLink:
+    """One step in the "what you can do" panel, ready to print: its title (capitalised),
+    the form's address (empty when the step has no form on these pages) and, for steps
+    held back by the rules, why."""
+
+    action: str
+    title: str
+    name: str  # the title as written, for screen readers
+    href: str
+    reasons: tuple[dict[str, str], ...] = ()
+    deviable: bool = False
+
+
+@dataclass(frozen=True)
+class StepLinks:
+    now: list[StepLink]
+    refused: list[StepLink]
+    later: list[str]
+
+
+def local_date(value: datetime, fmt: str) -> str:
+    """``value|date:fmt`` exactly as a template prints it (in the active time zone)."""
+    if settings.USE_TZ and is_aware(value):
+        value = localtime(value)
+    return str(date_filter(value, fmt))
 
 
 @dataclass
@@ -197,6 +235,8 @@ class CasePage:
                 occurred_at=e.occurred_at,
                 detail=self._detail(e),
                 deviation=dict(e.deviation) if e.deviation else None,
+                when_iso=local_date(e.occurred_at, "c"),
+                when=local_date(e.occurred_at, "j M Y, H:i"),
             )
             for e in reversed(self.ctx.events)
         ]
@@ -423,6 +463,45 @@ class CasePage:
             and not a.by_rule
             and all(r["code"] != "protocol.not_empowered" for r in a.reasons)
         ]
+
+    @cached_property
+    def steps(self) -> StepLinks:
+        """The "what you can do" panel, each row ready to print."""
+        href = self.links.act
+        now = [
+            StepLink(a.action, capfirst(a.title), a.title, href(a.action) if a.has_form else "")
+            for a in self.allowed_actions
+        ]
+        now += [
+            StepLink(a.action, capfirst(a.title), a.title, href(a.action)) for a in self.extra_steps
+        ]
+        refused = [
+            StepLink(
+                a.action,
+                capfirst(a.title),
+                a.title,
+                href(a.action) if a.has_form else "",
+                a.reasons,
+                bool(a.deviable_by),
+            )
+            for a in self.refused_actions
+        ]
+        later = [capfirst(a.title) for a in self.later_actions]
+        return StepLinks(now, refused, later)
+
+    @cached_property
+    def links(self) -> CaseLinks:
+        return CaseLinks(self.case.public_id)
+
+    @cached_property
+    def stage_title(self) -> str:
+        return next((st.title for st in self.protocol.stages if st.id == self.state.stage), "")
+
+    @cached_property
+    def holder_name(self) -> str:
+        if not self.state.holding_body:
+            return ""
+        return "".join(b["name"] for b in self.bodies if b["current"])
 
     def my_bodies(self) -> list[str]:
         return [c[5:] for c in self.capacities if c.startswith("body:")]
