@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from docket.access.selectors import PARTY_ROLES
@@ -179,29 +179,25 @@ def attention(
     mine = running.filter(owed_by_q(person.pk, at, seats))
     due = mine.filter(due__gte=at).order_by("due", "pk")[:ATTENTION_LIMIT]
     overdue = running.filter(kind="duty", due__lt=at).filter(
-        owed_by_q(person.pk, at, seats) | Q(case__in=full_record_cases(person, at, seats))
+        owed_by_q(person.pk, at, seats) | whole_record_q(person, at, seats)
     )
     late = overdue.order_by("due", "pk")[:ATTENTION_LIMIT]
     return [Running.at(o, at) for o in due], [Running.at(o, at) for o in late]
 
 
-def full_record_cases(person: Person, at: datetime, seats: dict[int, str]) -> QuerySet[Case]:
-    """The cases ``person`` follows as a whole (through a body, a panel, an
-    investigation or a grant), not as a party or witness — the ``CaseRow.full_record``
-    rule, as a query (to be combined with the visibility selector)."""
-    parts = CaseRole.objects.filter(person=person).filter(Q(until__isnull=True) | Q(until__gt=at))
-    through_parts = parts.filter(
-        role__in=("panel", "panel_chair", "investigator", "grantee")
-    ).values("case_id")
-    through_bodies = (
-        CaseBody.objects.filter(body_id__in=list(seats))
-        .filter(Q(relation="holder", current=True) | Q(relation="addressed"))
-        .values("case_id")
+def whole_record_q(person: Person, at: datetime, seats: dict[int, str], case: str = "case_id") -> Q:
+    """Rows whose case (the field ``case``) ``person`` follows as a whole — through a
+    body, a panel, an investigation or a grant, not as a party or witness: the
+    ``CaseRow.full_record`` rule, checked row by row so the database can stop early."""
+    parts = CaseRole.objects.filter(case=OuterRef(case), person=person).filter(
+        Q(until__isnull=True) | Q(until__gt=at)
     )
-    own_side = parts.filter(role__in=(*PARTY_ROLES, "witness", "conflicted")).values("case_id")
-    return Case.objects.filter(Q(pk__in=through_parts) | Q(pk__in=through_bodies)).exclude(
-        pk__in=own_side
+    through_body = CaseBody.objects.filter(case=OuterRef(case), body_id__in=list(seats)).filter(
+        Q(relation="holder", current=True) | Q(relation="addressed")
     )
+    through_part = parts.filter(role__in=("panel", "panel_chair", "investigator", "grantee"))
+    own_side = parts.filter(role__in=(*PARTY_ROLES, "witness", "conflicted"))
+    return (Q(Exists(through_body)) | Q(Exists(through_part))) & ~Q(Exists(own_side))
 
 
 def recent_activity(rows: list[CaseRow], limit: int = 10) -> list[tuple[Any, CaseRow, str]]:
