@@ -26,6 +26,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from docket.accounts.grant_ends import grants_expire
 from docket.accounts.services import account_disable
 from docket.cases import services as s
 from docket.core.clock import frozen_at
@@ -251,17 +252,120 @@ def test_grant_expiry_refuses_the_next_request(world: World, clock: None) -> Non
             refused(client, world)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE (reported): nothing ends the sessions when an explicit grant runs out "
-    "(no sweep like org.services.seat_terms_expire for CaseRole grantee rows).",
-)
+GRANT_ENDS = PINNED + timedelta(days=30)  # the grantee's grant (tests/access/conftest.py)
+
+
 def test_grant_expiry_ends_the_sessions(world: World, clock: None) -> None:
+    """No sweep needed: the first request after the end ends the session there."""
     clients = signed_in(world, "grantee")
     keys = [c.session.session_key for c in clients]
-    with frozen_at(PINNED + timedelta(days=30, seconds=1)):
+    with frozen_at(GRANT_ENDS + timedelta(seconds=1)):
         for client, key in zip(clients, keys, strict=True):
             session_gone(client, key)
+
+
+def test_grant_ending_mid_session_ends_it_at_the_next_request(world: World, clock: None) -> None:
+    """Signed in before the end, seeing the case up to its last moment; from the end on
+    (half-open: a grant that ends at T gives nothing at T) the session is over."""
+    clients = signed_in(world, "grantee")
+    keys = [c.session.session_key for c in clients]
+    with frozen_at(GRANT_ENDS - timedelta(seconds=1)):
+        for client in clients:
+            sees(client, world)
+    with frozen_at(GRANT_ENDS):
+        check_refused_and_gone(world, clients)
+    for key in keys:
+        assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_grant_not_ended_leaves_the_session_alone(world: World, clock: None) -> None:
+    clients = signed_in(world, "grantee")
+    keys = [c.session.session_key for c in clients]
+    with frozen_at(GRANT_ENDS - timedelta(seconds=1)):
+        grants_expire()  # handles the lapsed grant of someone else
+        assert grants_expire() == 0
+        for client in clients:
+            sees(client, world)
+        for client, key in zip(clients, keys, strict=True):
+            assert session_alive(client, key)
+
+
+def test_grant_ended_before_sign_in_does_not_end_the_session(world: World, clock: None) -> None:
+    """A grant that ran out before the session began takes nothing from it: the person
+    signs in and stays signed in (they just do not see that case)."""
+    clients = signed_in(world, "grant_expired")
+    keys = [c.session.session_key for c in clients]
+    assert grants_expire() == 1  # the lapsed grant is handled; these sessions are newer
+    for client, key in zip(clients, keys, strict=True):
+        refused(client, world)
+        assert session_alive(client, key)
+
+
+def test_grant_ending_ends_the_session_whatever_else_the_person_has(
+    world: World, clock: None
+) -> None:
+    """The rule (as for seat terms and revoked grants): any grant running out ends the
+    sessions begun before its end, even for someone who keeps a part in the case. They
+    sign in again and see the case through that part."""
+    with frozen_at(PINNED - timedelta(minutes=1)):
+        s.access_grant(
+            by=world.person("oversight"),
+            case=world.case.public_id,
+            person=world.person("witness"),
+            until=PINNED + timedelta(days=2),
+            reason="To read the exhibits once more.",
+        )
+    clients = signed_in(world, "witness")
+    keys = [c.session.session_key for c in clients]
+    with frozen_at(PINNED + timedelta(days=2)):
+        for client, key in zip(clients, keys, strict=True):
+            session_gone(client, key)
+        again = signed_in(world, "witness", devices=1)[0]
+        sees(again, world)
+        assert grants_expire() == 2  # this grant and the lapsed one of someone else
+        assert session_alive(again, again.session.session_key)
+        sees(again, world)
+
+
+def test_sweep_ends_sessions_that_never_come_back_and_is_idempotent(
+    world: World, clock: None
+) -> None:
+    from docket.accounts.models import GrantEnd
+
+    with frozen_at(PINNED - timedelta(seconds=1)):
+        assert grants_expire() == 1  # the lapsed grant from before the test
+    clients = signed_in(world, "grantee")
+    keys = [c.session.session_key for c in clients]
+    bystander = signed_in(world, "oversight", devices=1)[0]
+    with frozen_at(GRANT_ENDS - timedelta(seconds=1)):
+        assert grants_expire() == 0
+    with frozen_at(GRANT_ENDS):
+        assert grants_expire() == 1
+        for key in keys:
+            assert not Session.objects.filter(session_key=key).exists()
+        end = GrantEnd.objects.get(person=world.person("grantee"))
+        assert (end.until, end.sessions_ended, end.account) == (
+            GRANT_ENDS,
+            2,
+            world.account("grantee"),
+        )
+        # Again, and later: nothing is handled twice, a new session is left alone.
+        fresh = signed_in(world, "grantee", devices=1)[0]
+        assert grants_expire() == 0
+    with frozen_at(GRANT_ENDS + timedelta(days=1)):
+        assert grants_expire() == 0
+        assert session_alive(fresh, fresh.session.session_key)
+        refused(fresh, world)
+        assert session_alive(bystander, bystander.session.session_key)
+        sees(bystander, world)
+    assert GrantEnd.objects.count() == 2
+
+
+def test_sweep_is_a_worker_job() -> None:
+    from docket.notify.schedule import JOBS, task_of
+
+    (job,) = [j for j in JOBS if j.task.endswith("grants_expire_task")]
+    assert task_of(job) is not None
 
 
 @pytest.mark.parametrize("role", ["respondent", "oversight", "panel", "administrator"])

@@ -41,7 +41,7 @@ def test_once_runs_every_periodic_job(league):
             closed_at__isnull=True, ends_at__lte=at("2016-02-01")
         ).exists()
         out = _worker("--once")
-    assert "Queued 5 periodic jobs" in out
+    assert "Queued 6 periodic jobs" in out
     assert not SeatTerm.objects.filter(
         closed_at__isnull=True, ends_at__lte=at("2016-02-01T12:00:00-05:00")
     ).exists()

@@ -122,3 +122,33 @@ class AccountChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.action} at {self.recorded_at:%Y-%m-%d}"
+
+
+class GrantEnd(models.Model):
+    """An explicit, time-limited grant to a case (``CaseRole`` "grantee") that ran out,
+    handled once by the sweep (``docket.accounts.grant_ends.grants_expire``): the
+    sessions of the grantee's account that began before the end were removed.
+
+    Keyed by person, case and end rather than by the ``CaseRole`` row, which is a
+    projection and may be rewritten; an extended grant has a new end and is handled
+    again when that one passes. Rows are only ever added.
+    """
+
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField()
+    account = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sessions_ended = models.PositiveIntegerField(default=0)
+    handled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "case", "until"], name="accounts_grant_end_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"grant of {self.person_id} in case {self.case_id} ended {self.until:%Y-%m-%d}"

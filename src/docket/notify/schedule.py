@@ -21,6 +21,7 @@ class Job:
 
 JOBS: tuple[Job, ...] = (
     Job("seat terms", "docket.notify.tasks.seat_terms_expire_task", 300),
+    Job("grant ends", "docket.notify.tasks.grants_expire_task", 300),
     Job("reminders and escalations", "docket.notify.tasks.notices_sweep_task", 300),
     Job("retries", "docket.notify.tasks.notices_retry_task", 60),
     Job("daily summaries", "docket.notify.tasks.digests_due_task", 300),

@@ -43,3 +43,11 @@ def seat_terms_expire_task() -> int:
     from docket.org.services import seat_terms_expire
 
     return seat_terms_expire()
+
+
+@task()
+def grants_expire_task() -> int:
+    """End the sessions left behind by explicit grants that ran out (docket.accounts)."""
+    from docket.accounts.grant_ends import grants_expire
+
+    return grants_expire()
