@@ -9,7 +9,7 @@ brings the case tables up to date. Side effects (notices) are queued with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -78,13 +78,21 @@ def open_for_action(person: Person, public_id: str) -> CaseContext:
     return load(standing.case)
 
 
-def capacities_of(ctx: CaseContext, person: Person, at: datetime) -> list[str]:
-    """The capacities in which ``person`` could act now, the most specific first."""
+def capacities_of(
+    ctx: CaseContext, person: Person, at: datetime, terms: Iterable[SeatTerm] | None = None
+) -> list[str]:
+    """The capacities in which ``person`` could act now, the most specific first.
+    ``terms``: the person's terms begun by ``at``, with their seats' bodies, when the
+    caller has read them already (``Standing.terms``)."""
+    if terms is None:
+        terms = (
+            SeatTerm.objects.filter(person=person, starts_at__lte=at)
+            .select_related("seat__body")
+            .order_by("seat__body__key")
+        )
     bodies: list[Body] = [
         t.seat.body
-        for t in SeatTerm.objects.filter(person=person, starts_at__lte=at)
-        .select_related("seat__body")
-        .order_by("seat__body__key")
+        for t in terms
         if t.ends_at is None or t.ends_at > at or _may_finish(ctx, t, person)
     ]
     holding = ctx.evaluation.state.holding_body

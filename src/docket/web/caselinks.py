@@ -38,15 +38,23 @@ class CaseLinks:
 
     def __init__(self, public_id: str) -> None:
         self.public_id = public_id
+        self._plain = _plain(public_id)
 
-    def _url(self, route: str, action: str = "") -> str:
-        if not _plain(self.public_id) or (route == "act" and not _plain(action)):
-            args = [self.public_id, action] if route == "act" else [self.public_id]
-            return reverse(f"web:{route}", args=args)
-        return _template(route).replace(_CASE, self.public_id).replace(_ACTION, action)
+    def _url(self, route: str) -> str:
+        if not self._plain:
+            return reverse(f"web:{route}", args=[self.public_id])
+        return _template(route).replace(_CASE, self.public_id)
 
     def act(self, action: str) -> str:
-        return self._url("act", action)
+        if not _plain(action):
+            return reverse("web:act", args=[self.public_id, action])
+        return self._act.replace(_ACTION, action)
+
+    @cached_property
+    def _act(self) -> str:
+        if not self._plain:
+            return reverse("web:act", args=[self.public_id, _ACTION])
+        return _template("act").replace(_CASE, self.public_id)
 
     @cached_property
     def case(self) -> str:

@@ -28,7 +28,7 @@ from docket.events.registry import event_type
 from docket.org.models import Body, Person
 from docket.protocol.actions import ACTIONS
 from docket.protocol.engine import Obligation, Verdict, participant_of
-from docket.protocol.state import Event, Material
+from docket.protocol.state import Event, Material, Participant
 
 from .caselinks import CaseLinks
 
@@ -380,16 +380,21 @@ class CasePage:
 
     @cached_property
     def capacities(self) -> list[str]:
-        return capacities_of(self.ctx, self.person, self.at)
+        return capacities_of(self.ctx, self.person, self.at, self.standing.terms)
+
+    @cached_property
+    def _participants(self) -> list[tuple[str, Participant]]:
+        """Each capacity, as the engine will read an event recorded in it."""
+        return [
+            (c, participant_of(Event(0, "", self.person.public_id, c, self.at, {})))
+            for c in self.capacities
+        ]
 
     def verdicts(self, action: str) -> tuple[str, Verdict]:
         """The best verdict over the viewer's capacities (allowed first)."""
         found: list[tuple[str, Verdict]] = []
-        for capacity in self.capacities:
-            probe = Event(0, "", self.person.public_id, capacity, self.at, {})
-            verdict = self.ctx.evaluation.check(
-                action, participant_of(probe), self.probe_payload(action)
-            )
+        for capacity, participant in self._participants:
+            verdict = self.ctx.evaluation.check(action, participant, self.probe_payload(action))
             if verdict.allowed:
                 return capacity, verdict
             found.append((capacity, verdict))
