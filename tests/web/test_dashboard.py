@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from docket.access import selectors
 from docket.cases import services as s
 from docket.cases.models import Case, CaseObligation
 from docket.core.clock import frozen_at
@@ -38,7 +39,12 @@ def received_by_the_ndc(league, when: str, allegation: str) -> Case:  # type: ig
         )
 
 
-def test_a_duty_is_due_then_overdue_for_the_holding_body_and_nobody_else(league, client_for):
+@pytest.mark.parametrize("many", [False, True], ids=["few-cases", "many-cases"])
+def test_a_duty_is_due_then_overdue_for_the_holding_body_and_nobody_else(
+    league, client_for, monkeypatch, many
+):
+    if many:  # as for a body holding thousands of cases: the queries check case by case
+        monkeypatch.setattr(selectors, "MANY_CASES", 0)
     case = received_by_the_ndc(league, "2013-05-06T10:00:00-04:00", "Code s.2")
     running = CaseObligation.objects.get(case=case, deadline="acknowledge")
     assert (running.owed_by, running.kind) == ("holding_body", "duty")

@@ -180,7 +180,11 @@ class CaseObligation(models.Model):
                 fields=["case", "deadline", "started_seq"], name="cases_obligation_unique"
             )
         ]
-        indexes = [models.Index(fields=["due"]), models.Index(fields=["owed_by", "due"])]
+        # "What is due" walks by due time; "what is overdue" walks the duties only.
+        indexes = [
+            models.Index(fields=["due"]),
+            models.Index(fields=["kind", "due"], name="cases_obligation_kind_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deadline} of case {self.case_id}, due {self.due:%Y-%m-%d}"

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from docket.access.selectors import PARTY_ROLES
+from docket.access.selectors import PARTY_ROLES, sees_many
 from docket.cases.models import Case, CaseBody, CaseObligation, CaseRole
 from docket.cases.obligations import owed_by_q, owes
 from docket.events.registry import event_type
@@ -173,9 +173,11 @@ def attention(
     case's. Each list holds at most ``ATTENTION_LIMIT`` obligations, read from the
     database whatever the number of cases."""
     seats = seat_bodies(person, at)
-    running = CaseObligation.objects.filter(
-        case__in=visible.order_by().values("pk"), case__closed=False
-    ).select_related("case")
+    if sees_many(person, at):  # walk the deadlines in order, checking each case
+        seen = Q(Exists(visible.order_by().filter(pk=OuterRef("case_id"))))
+    else:  # start from the person's few cases
+        seen = Q(case__in=visible.order_by().values("pk"))
+    running = CaseObligation.objects.filter(seen, case__closed=False).select_related("case")
     mine = running.filter(owed_by_q(person.pk, at, seats))
     due = mine.filter(due__gte=at).order_by("due", "pk")[:ATTENTION_LIMIT]
     overdue = running.filter(kind="duty", due__lt=at).filter(

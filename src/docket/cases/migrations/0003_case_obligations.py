@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='caseobligation',
-            index=models.Index(fields=['owed_by', 'due'], name='cases_caseo_owed_by_490743_idx'),
+            index=models.Index(fields=['kind', 'due'], name='cases_obligation_kind_due'),
         ),
         migrations.AddConstraint(
             model_name='caseobligation',
