@@ -72,22 +72,23 @@ def visible_cases(person: Person | None, at: datetime | None = None) -> QuerySet
     )
     denied = Exists(roles.filter(role="conflicted"))
     rule = own | ((investigator | granted | panel | holder_or_addressed) & ~denied)
-    if sees_many(person, at):
+    links = _body_links(person, at)
+    if links >= MANY_CASES:
         # Someone on a body that holds a great many cases: the rule row by row lets the
         # database walk cases in the order asked for and stop at the end of the page.
         return Case.objects.filter(rule)
     # Every route to a case passes through a part of this person's in it (CaseRole) or a
     # link of the case to a body they sit on (CaseBody); restricting to those cases first
-    # lets the database start from the person's few rows instead of every case.
-    candidates = (
-        CaseRole.objects.filter(person=person)
-        .values("case_id")
-        .union(
+    # lets the database start from the person's few rows instead of every case. Without
+    # any link (most people: parties, members), the links are left out of the question,
+    # so the database does not plan for the cases of bodies they do not sit on.
+    candidates = CaseRole.objects.filter(person=person).values("case_id")
+    if links:
+        candidates = candidates.union(
             CaseBody.objects.filter(body__in=seats, relation__in=("holder", "addressed")).values(
                 "case_id"
             )
         )
-    )
     return Case.objects.filter(Q(pk__in=candidates), rule)
 
 
@@ -99,10 +100,16 @@ MANY_CASES = 500
 def sees_many(person: Person, at: datetime) -> bool:
     """Are the bodies ``person`` sits on at ``at`` linked to at least ``MANY_CASES``
     cases? A bounded probe: it reads at most that many index entries."""
+    return _body_links(person, at) >= MANY_CASES
+
+
+def _body_links(person: Person, at: datetime) -> int:
+    """How many links of cases to the bodies ``person`` sits on at ``at`` (holder or
+    addressed), counted up to ``MANY_CASES``."""
     links = CaseBody.objects.filter(
         body__in=_seat_bodies(person, at), relation__in=("holder", "addressed")
     )
-    return links.values("pk")[:MANY_CASES].count() >= MANY_CASES
+    return links.values("pk")[:MANY_CASES].count()
 
 
 @dataclass(frozen=True)
@@ -145,27 +152,37 @@ def case_for(person: Person | None, public_id: str, at: datetime | None = None) 
     """The case and the person's standing in it, or NotFound — the same answer for a case
     that exists but may not be seen."""
     at = at or clock.now()
-    case = (
-        Case.objects.filter(public_id=public_id).select_related("protocol", "holding_body").first()
-        if person is not None
-        else None
-    )
-    if case is None or person is None:
+    if person is None:
         raise NotFound("No such case.", code="case.not_found")
-    parts = list(CaseRole.objects.filter(case=case, person=person).values_list("role", "until"))
+    # A missing case runs the same queries as one the person may not see, so that neither
+    # the answer nor the time it takes tells them apart.
+    case: Case | None
+    try:
+        case = Case.objects.select_related("protocol", "holding_body").get(public_id=public_id)
+    except Case.DoesNotExist:
+        case = None
+    case_pk = case.pk if case is not None else 0  # no row has id 0
+    parts = list(
+        CaseRole.objects.filter(case_id=case_pk, person=person).values_list("role", "until")
+    )
     terms = tuple(
         SeatTerm.objects.filter(person=person, starts_at__lte=at).select_related("seat__body")
     )
     seats = {t.seat.body_id for t in terms if t.ends_at is None or t.ends_at > at}
     finishing = {t.seat.body_id for t in terms if t.may_finish_open_cases}
+    # The case's links to bodies are few (one per proceeding, and addresses): all of
+    # them, kept where the person sits on the body and it holds the case now or the
+    # case was addressed to it.
     bodies = frozenset(
-        CaseBody.objects.filter(case=case, body__in=seats)
-        .filter(Q(relation="holder", current=True) | Q(relation="addressed"))
-        .values_list("body_id", flat=True)
-        if seats
-        else ()
+        body
+        for body, relation, current in (
+            CaseBody.objects.filter(case_id=case_pk).values_list("body_id", "relation", "current")
+            if seats
+            else ()
+        )
+        if body in seats and ((relation == "holder" and current) or relation == "addressed")
     )
-    if not _sees(case, parts, seats, finishing, bodies, at):
+    if case is None or not _sees(case, parts, seats, finishing, bodies, at):
         raise NotFound("No such case.", code="case.not_found")
     roles = frozenset(
         role

@@ -2,14 +2,15 @@
 it, through the person's standing. No rule is decided here; the engine answers what may
 happen next and why not, the access selector answers who sees what.
 
-Every function runs a fixed number of queries whatever the size of the case: one for the
-events, one for the people they name, one for the bodies.
+Every function runs a fixed number of queries whatever the size of the case: the access
+check's few (docket.access.selectors.case_for), one for the events, one for the people
+they name (when the page shows a name), one for the bodies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -138,7 +139,13 @@ class CasePage:
     ctx: CaseContext
     person: Person
     at: datetime
-    people: dict[str, Person] = field(default_factory=dict)
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        """Everyone the record names, by public id: read when a page first needs a name
+        (a party's page may need none)."""
+        named = people_named(self.ctx.events)
+        return {p.public_id: p for p in Person.objects.filter(public_id__in=named)}
 
     # -- who -------------------------------------------------------------------------
 
@@ -578,9 +585,7 @@ def case_page(person: Person, public_id: str, *, at: datetime | None = None) -> 
     moment = at or clock.now()
     standing = case_for(person, public_id, moment)
     ctx = load(standing.case, at=moment, lock=False)
-    named = people_named(ctx.events)
-    people = {p.public_id: p for p in Person.objects.filter(public_id__in=named)}
-    return CasePage(standing=standing, ctx=ctx, person=person, at=moment, people=people)
+    return CasePage(standing=standing, ctx=ctx, person=person, at=moment)
 
 
 def case_bodies(page: CasePage) -> list[CaseBody]:
