@@ -49,6 +49,4 @@ def body_cases(request: HttpRequest, public_id: str) -> HttpResponse:
         page_number(request),
     )
     page = Page(overview(person, cases, at), number, has_next)
-    return render(
-        request, "web/body_cases.html", {"body": body, "rows": page.rows, "page": page}
-    )
+    return render(request, "web/body_cases.html", {"body": body, "rows": page.rows, "page": page})
