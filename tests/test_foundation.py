@@ -174,3 +174,15 @@ def test_the_sign_in_page_does_not_offer_sign_up(client: Client) -> None:
     assert reverse("account_signup") not in html
     assert "Use the email address and password your organization gave you." in html
     assert "htmx-2.0.11.min.js" in html
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit() -> None:
+    """JIT compiling the access filters cost more than running them (docs/operations.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
