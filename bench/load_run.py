@@ -229,8 +229,9 @@ own server processes are not pinned and share both cores. Saturation: best throu
 a short closed-loop ramp (1–16 concurrent clients, {args.ramp_seconds:.0f} s each); then
 {args.seconds:.0f} s of open-model load at 50 % and at 80 % of it.
 Pages: baseline `/healthz`; dashboard `/` (the NDC chair, who sees every case: what is
-due and overdue across all of them, and the first page of 50); case page `/cases/<id>/` (the chair: full record; a real case made through the
-services: received, referred, acknowledged, opened, panel named, charges served, two
+due and overdue across all of them, and the first page of 50); case page
+`/cases/<id>/` (the chair: full record; a real case made through the services:
+received, referred, acknowledged, opened, panel named, charges served, two
 witness statements, disclosure; the same case at every size); portal: the same case as
 its respondent; action: `POST /api/v1/cases/<id>/actions/note-add` (API token) spread
 over 500 generated cases. The baseline's figure is partly the load generator's own
