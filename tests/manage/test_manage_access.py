@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from docket.accounts.permissions import is_administrator
-from docket.accounts.services import administrator_revoke
+from docket.accounts.services import ADMIN_ALREADY, administrator_grant, administrator_revoke
+from docket.core.errors import InvalidInput
 from docket.web.manage import urls as manage_urls
 
 from .conftest import enroll_totp
@@ -164,3 +165,21 @@ def test_django_admin_is_not_installed() -> None:
 
     assert not apps.is_installed("django.contrib.admin")
     assert Client().get("/admin/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_right_held_through_a_group_is_not_granted_twice(make_user: Any, org: Any) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from docket.accounts.models import AccountChange
+
+    group = Group.objects.create(name="Officers")
+    group.permissions.add(Permission.objects.get(codename="administer_organization"))
+    user = make_user("officer@example.org")
+    user.groups.add(group)
+    assert is_administrator(user)
+    with pytest.raises(InvalidInput) as refused:
+        administrator_grant(actor="test", account=user, reason="Runs Docket")
+    assert refused.value.code == ADMIN_ALREADY
+    assert not user.user_permissions.exists()
+    assert not AccountChange.objects.filter(account=user).exists()

@@ -324,7 +324,12 @@ def administrator_grant(*, actor: str, account: User, reason: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=account.pk)
         permission = _admin_permission()
-        if user.is_superuser or user.user_permissions.filter(pk=permission.pk).exists():
+        held = (
+            user.is_superuser
+            or user.user_permissions.filter(pk=permission.pk).exists()
+            or user.groups.filter(permissions=permission).exists()  # the same right, by group
+        )
+        if held:
             raise InvalidInput("This account is already an administrator.", code=ADMIN_ALREADY)
         user.user_permissions.add(permission)
         AccountChange.objects.create(
