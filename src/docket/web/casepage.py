@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from docket.access.selectors import Standing, case_for
 from docket.cases.acting import CaseContext, capacities_of, load
 from docket.cases.models import CaseBody
+from docket.cases.obligations import owes
 from docket.core import clock
 from docket.events.registry import event_type
 from docket.org.models import Body, Person
@@ -34,11 +35,6 @@ from docket.protocol.state import Event, Material, Participant
 from .caselinks import CaseLinks
 
 SIDES = ("complainant", "respondent")
-# Party-side roles, as the record names them, for each side.
-SIDE_ROLES = {
-    "complainant": ("complainant", "complainant_advocate"),
-    "respondent": ("respondent", "respondent_advocate"),
-}
 KIND_TITLES = {
     "complainant_statement": "Complainant's statement",
     "respondent_statement": "Respondent's statement",
@@ -553,14 +549,11 @@ def _by_rule(verdict: Verdict) -> bool:
 
 
 def owed_by_viewer(owed_by: str, keys: Iterable[str]) -> bool:
+    """``keys``: the viewer's parts in the case, ``body:<key>`` for their seats, and
+    ``holding_body`` when they sit on it — read by the rule the dashboard's query uses."""
     held = set(keys)
-    if owed_by in held:
-        return True
-    if owed_by == "party":
-        return bool(held & {"complainant", "respondent", "party", "advocate"})
-    if owed_by in SIDE_ROLES:
-        return bool(held & set(SIDE_ROLES[owed_by]))
-    return False
+    seats = [k.removeprefix("body:") for k in held if k.startswith("body:")]
+    return owes(owed_by, held, seats, "holding_body" in held)
 
 
 def people_named(events: Iterable[Event]) -> set[str]:
