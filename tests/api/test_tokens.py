@@ -144,6 +144,15 @@ def test_case_endpoints_need_a_second_factor(league, api_as):
     assert answer.json()["code"] == "mfa.required"
 
 
+def test_the_api_does_not_honour_the_demo_waiver(league, api_as, settings):
+    settings.DOCKET_DEMO_MFA_WAIVED = True
+    api = api_as(league.person("S5"), "cases:read", mfa=False)
+    answer = api.get("/cases")
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "mfa.required"
+    assert api.get("/me").json()["mfa"] is False
+
+
 def test_administrator_endpoints_need_an_administrator(league, api_as):
     api = api_as(league.person("S5"), "members:read", "bodies:read")
     assert api.get("/members").json()["code"] == "access.administrators_only"

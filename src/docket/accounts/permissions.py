@@ -6,9 +6,10 @@ groups (active superusers have every permission). Django's ``is_staff`` flag gra
 nothing in Docket. Administering gives no access to any case: that is decided only by
 ``docket.access.selectors``.
 
-Administrators must also have enrolled a second factor before they act; each interface
-enforces that in its own way (the pages send them to set one up, the API answers
-``mfa.required``). See docs/administration.md.
+Administrators must also have enrolled a second factor before they act, as
+``docket.accounts.second_factor`` decides; each interface enforces that in its own way
+(the pages send them to set one up, the API answers ``mfa.required``). See
+docs/administration.md.
 """
 
 from __future__ import annotations

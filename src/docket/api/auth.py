@@ -4,8 +4,9 @@ No session cookie is ever accepted, for reading or writing: a browser never atta
 a bearer token by itself, so no request can be forged cross-site and the API needs no
 CSRF token. Each operation names the scope it needs; the token must carry it. Reading
 cases (and acting on them, which shows their record) also needs the token's user to
-have enrolled a second factor, as on the web. Administrator operations need an
-administrator account, decided by the same rule as the administration pages
+have enrolled a second factor, by the rule the web uses
+(``docket.accounts.second_factor``, without the demo waiver). Administrator operations
+need an administrator account, decided by the same rule as the administration pages
 (``docket.accounts.permissions.is_administrator``: the permission, not ``is_staff``),
 and a second factor, as those pages do.
 """
@@ -19,6 +20,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from docket.accounts.permissions import is_administrator
+from docket.accounts.second_factor import has_second_factor
 from docket.core.errors import PermissionDenied
 from docket.org.models import Person
 from docket.org.selectors import person_for_user
@@ -41,16 +43,6 @@ class Caller:
     @property
     def actor(self) -> str:
         return self.person.public_id if self.person is not None else f"user:{self.user.pk}"
-
-
-def has_mfa(user: Any) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return bool(
-        Authenticator.objects.filter(
-            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exists()
-    )
 
 
 class TokenAuth(HttpBearer):
@@ -85,7 +77,8 @@ class TokenAuth(HttpBearer):
             raise PermissionDenied(
                 "Only administrators may do this.", code="access.administrators_only"
             )
-        if self.mfa and not has_mfa(found.user):
+        # The API never honours the demo waiver (docs/access.md).
+        if self.mfa and not has_second_factor(found.user, honour_demo_waiver=False):
             raise PermissionDenied(
                 "Set up a second sign-in step (an authenticator app or a passkey) on the "
                 "website before using the API for cases or administration.",

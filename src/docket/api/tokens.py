@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import Router
 
 from docket.accounts.permissions import is_administrator
+from docket.accounts.second_factor import has_second_factor
 
-from .auth import ANY_TOKEN, caller_of, has_mfa
+from .auth import ANY_TOKEN, caller_of
 from .credentials import token_revoke, tokens_of
 from .errors import READ_ERRORS, WRITE_ERRORS, answers
 from .presenters import token_out
@@ -27,7 +28,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "email": caller.user.email,
         "person": caller.person.public_id if caller.person else None,
         "name": caller.person.display_name if caller.person else None,
-        "mfa": has_mfa(caller.user),
+        "mfa": has_second_factor(caller.user, honour_demo_waiver=False),
         "administrator": is_administrator(caller.user),
         "token": token_out(caller.token),
     }

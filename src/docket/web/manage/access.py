@@ -3,9 +3,10 @@
 Who is an administrator is decided by ``docket.accounts.permissions.is_administrator``,
 the rule the API uses too (see docs/administration.md). Anonymous visitors are sent to
 sign in; signed-in people who are not administrators get 403; administrators without an
-enrolled second factor (a TOTP app or a WebAuthn key, as ``docket.web.mfa`` decides) are
-sent to the page that explains how to add one. Being an administrator gives no access to
-any case: case visibility comes only from ``docket.access.selectors``.
+enrolled second factor (a TOTP app or a WebAuthn key, as
+``docket.accounts.second_factor`` decides) are sent to the page that explains how to
+add one. Being an administrator gives no access to any case: case visibility comes only
+from ``docket.access.selectors``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from docket.accounts.permissions import is_administrator
+from docket.accounts.second_factor import has_second_factor
 from docket.org.models import Organization
 from docket.org.selectors import person_for_user
-from docket.web.mfa import may_read_content
 
 CAPACITY = "administrator"
 
@@ -38,7 +39,7 @@ def administrator_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not is_administrator(request.user):
             raise PermissionDenied("Administrators only.")
-        if not may_read_content(request.user):
+        if not has_second_factor(request.user, honour_demo_waiver=True):
             # Administrators change who may see what: a second factor is required.
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('web:mfa_needed')}?{query}")
