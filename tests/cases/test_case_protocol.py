@@ -8,6 +8,7 @@ import pytest
 from docket.cases.acting import load
 from docket.cases.protocols import protocol_adopt, shipped_protocols
 from docket.demo.reference_live import run_reference_case
+from docket.demo.testing import harbor_case_with_panel
 
 V1_TEXT = next(p for p in shipped_protocols() if p.stem == "league-v1").read_text()
 AMEND = "  version: 2\n  applies_to_open_cases: [hearing_before_vote]\n"
@@ -38,7 +39,7 @@ def test_an_amendment_reaches_the_obligations_of_open_cases_when_adopted(league)
     from docket.cases.models import CaseObligation
     from docket.ledger import projections
 
-    case = _with_a_panel(league)
+    case = harbor_case_with_panel(league, reference="2013-050")
     assert not CaseObligation.objects.filter(case=case, deadline="panel_report").exists()
     deadline = (
         "deadlines:\n  panel_report:\n    clause: s.9.9\n"
@@ -56,37 +57,3 @@ def test_an_amendment_reaches_the_obligations_of_open_cases_when_adopted(league)
     found = CaseObligation.objects.get(case=case, deadline="panel_report")
     assert (found.owed_by, found.kind, found.clause) == ("panel_chair", "duty", "s.9.9")
     assert projections.rebuild_all(write=False) == []  # the tables equal the ledger's
-
-
-def _with_a_panel(league):  # type: ignore[no-untyped-def]
-    from docket.cases import services as s
-    from docket.core.clock import frozen_at
-    from docket.demo.reference_live import at
-
-    p = league.person
-    with frozen_at(at("2013-03-04T19:00:00-05:00")):
-        case = s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code s.2", "")],
-            account="What C told the branch.",
-        )
-        s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
-    with frozen_at(at("2013-03-11T18:00:00-04:00")):
-        s.case_open(by=p("N1"), case=case.public_id, body="ndc", reference="2013-050")
-        s.panel_name(
-            by=p("N1"),
-            case=case.public_id,
-            body="ndc",
-            members=[p("N1"), p("N2"), p("N3")],
-            chair=p("N1"),
-        )
-    case.refresh_from_db()
-    return case

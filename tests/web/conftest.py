@@ -14,6 +14,7 @@ from docket.cases.protocols import protocol_adopt_file, shipped_protocols
 from docket.core.clock import frozen_at
 from docket.crypto.keyfiles import init_signing_key
 from docket.demo.reference_live import at
+from docket.demo.testing import OPENED_AT, harbor_case_with_panel
 
 
 @pytest.fixture
@@ -88,30 +89,12 @@ def client_for(account) -> Callable[..., Client]:
 
 @pytest.fixture
 def small(league):  # type: ignore[no-untyped-def]
-    """A case opened by the NDC, with a witness statement given to the respondent."""
+    """A case opened by the NDC (C known as Dana Ortiz), with charges served and a witness
+    statement given to the respondent."""
     p = league.person
-    with frozen_at(at("2013-03-04T19:00:00-05:00")):
-        case = s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code s.2", "")],
-            account="What C told the branch.",
-        )
-        ref = case.public_id
-        s.identity_record(by=p("B1"), case=ref, person=p("C"), identity="Dana Ortiz")
-        s.case_refer(by=p("B1"), case=ref, to_body="ndc")
-    with frozen_at(at("2013-03-11T18:00:00-04:00")):
-        s.case_open(by=p("N1"), case=ref, body="ndc", reference="2013-009")
-        s.panel_name(
-            by=p("N1"), case=ref, body="ndc", members=[p("N1"), p("N2"), p("N3")], chair=p("N1")
-        )
+    case = harbor_case_with_panel(league, reference="2013-009", identity="Dana Ortiz")
+    ref = case.public_id
+    with frozen_at(at(OPENED_AT)):
         s.charges_serve(
             by=p("N1"), case=ref, respondent=p("R"), allegations=["A1"], notice="Notice."
         )

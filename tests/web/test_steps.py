@@ -18,6 +18,7 @@ from docket.cases.models import Case
 from docket.core.clock import frozen_at
 from docket.core.errors import NotFound
 from docket.demo.reference_live import at
+from docket.demo.testing import harbor_case_referred
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 from docket.org.selectors import standing_at
@@ -54,23 +55,7 @@ def item_of(case: Case, label: str) -> str:
 @pytest.fixture
 def referred(league):  # type: ignore[no-untyped-def]
     """A complaint the branch handed to the NDC; the NDC has not opened it yet."""
-    p = league.person
-    with frozen_at(at("2013-03-04T19:00:00-05:00")):
-        case = s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code s.2", "")],
-            account="What C told the branch.",
-        )
-        s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
-    return case
+    return harbor_case_referred(league)
 
 
 @pytest.fixture

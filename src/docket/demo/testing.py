@@ -1,12 +1,17 @@
 """Pytest fixtures shared by every test area (registered in tests/conftest.py):
-key files in a temporary folder, the shipped protocols adopted, and the League."""
+key files in a temporary folder, the shipped protocols adopted, and the League; and
+builders for small League cases that several test areas start from."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from docket.cases.models import Case
+    from docket.demo.league import League
 
 
 @pytest.fixture
@@ -34,3 +39,63 @@ def league(db: None, keys: Path, protocols: dict[str, Any]) -> Any:
     from docket.demo.league import build_league
 
     return build_league()
+
+
+# --- small cases ---------------------------------------------------------------------------
+# C's complaint about R, as in the reference case but shorter: received by the Harbor
+# branch executive on the evening of 4 March 2013, referred to the NDC at once, and opened
+# by the NDC a week later.
+RECEIVED_AT = "2013-03-04T19:00:00-05:00"
+OPENED_AT = "2013-03-11T18:00:00-04:00"
+
+
+def harbor_case_referred(league: League, *, identity: str | None = None) -> Case:
+    """C's complaint about R (allegation A1, Code s.2), received in person by B1 and
+    referred to the NDC; not opened yet. With ``identity``, B1 records it as C's (a
+    non-member's) identity before the referral."""
+    from docket.cases import services as s
+    from docket.core.clock import frozen_at
+    from docket.demo.reference_live import at
+
+    p = league.person
+    with frozen_at(at(RECEIVED_AT)):
+        case = s.complaint_receive(
+            by=p("B1"),
+            protocol_id="league-disciplinary",
+            received_by="branch_executive",
+            category="conduct",
+            channel="in_person",
+            reporter_role="affected",
+            complainants=[p("C")],
+            respondents=[p("R")],
+            unit=league.units["harbor"],
+            allegations=[s.AllegationInput("A1", "Code s.2", "")],
+            account="What C told the branch.",
+        )
+        if identity is not None:
+            s.identity_record(by=p("B1"), case=case.public_id, person=p("C"), identity=identity)
+        s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
+    case.refresh_from_db()
+    return case
+
+
+def harbor_case_with_panel(league: League, *, reference: str, identity: str | None = None) -> Case:
+    """:func:`harbor_case_referred`, then opened by the NDC as ``reference`` (N1) with the
+    panel N1 (chair), N2 and N3, on 11 March 2013."""
+    from docket.cases import services as s
+    from docket.core.clock import frozen_at
+    from docket.demo.reference_live import at
+
+    p = league.person
+    case = harbor_case_referred(league, identity=identity)
+    with frozen_at(at(OPENED_AT)):
+        s.case_open(by=p("N1"), case=case.public_id, body="ndc", reference=reference)
+        s.panel_name(
+            by=p("N1"),
+            case=case.public_id,
+            body="ndc",
+            members=[p("N1"), p("N2"), p("N3")],
+            chair=p("N1"),
+        )
+    case.refresh_from_db()
+    return case
