@@ -29,7 +29,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docket.access.selectors import case_for, visible_cases
+from docket.access.selectors import case_for, visible_cases, visible_page
 from docket.cases import services as s
 from docket.cases.models import Case, CaseBody, CaseRole, ProtocolVersion
 from docket.core.clock import frozen_at
@@ -151,6 +151,22 @@ def as_if_many(person: Person | None, moment: datetime) -> set[int]:
         selectors.MANY_CASES = threshold
 
 
+def pages_as_if_many(person: Person | None, moment: datetime, threshold: int) -> list[list[int]]:
+    """The pages ``visible_page`` reads route by route, with the threshold between "few"
+    and "many" rows set to ``threshold``: the whole list, and a window inside it."""
+    from docket.access import selectors
+
+    kept = selectors.MANY_CASES
+    selectors.MANY_CASES = threshold
+    try:
+        return [
+            [c.pk for c in visible_page(person, moment, start, stop)]
+            for start, stop in ((0, 10_000), (1, 3))
+        ]
+    finally:
+        selectors.MANY_CASES = kept
+
+
 def check_world(people: list[Person | None], moment: datetime) -> int:
     """Every list agrees with every detail check and with the rule; returns how many
     (person, case) pairs were visible (so that callers can tell the test saw something)."""
@@ -163,6 +179,11 @@ def check_world(people: list[Person | None], moment: datetime) -> int:
         assert visible_cases(person, moment).count() == len(listed)
         # The form used for people whose bodies hold a great many cases agrees.
         assert as_if_many(person, moment) == listed
+        # A page read route by route is the same slice of the same order, whichever
+        # routes count as "many" (walked in order) or "few" (started from their rows).
+        ordered = list(visible_cases(person, moment).values_list("pk", flat=True))
+        for threshold in (0, 2):
+            assert pages_as_if_many(person, moment, threshold) == [ordered, ordered[1:3]]
         # The list does not repeat a case (joins through several routes stay distinct).
         assert len(list(visible_cases(person, moment).values_list("pk", flat=True))) == len(listed)
         detail = set()

@@ -45,8 +45,11 @@ def _finishing_bodies(person: Person, at: datetime) -> QuerySet[SeatTerm, Any]:
     ).values("seat__body_id")
 
 
-def visible_cases(person: Person | None, at: datetime | None = None) -> QuerySet[Case]:
-    """Every case ``person`` may see at ``at`` (default: now)."""
+def visible_cases(
+    person: Person | None, at: datetime | None = None, *, links: int | None = None
+) -> QuerySet[Case]:
+    """Every case ``person`` may see at ``at`` (default: now). ``links``: what
+    ``body_links(person, at)`` answered, when the caller already asked."""
     if person is None:
         return Case.objects.none()
     at = at or clock.now()
@@ -72,8 +75,8 @@ def visible_cases(person: Person | None, at: datetime | None = None) -> QuerySet
     )
     denied = Exists(roles.filter(role="conflicted"))
     rule = own | ((investigator | granted | panel | holder_or_addressed) & ~denied)
-    links = _body_links(person, at)
-    if links >= MANY_CASES:
+    links = body_links(person, at) if links is None else links
+    if many(links):
         # Someone on a body that holds a great many cases: the rule row by row lets the
         # database walk cases in the order asked for and stop at the end of the page.
         return Case.objects.filter(rule)
@@ -97,19 +100,95 @@ def visible_cases(person: Person | None, at: datetime | None = None) -> QuerySet
 MANY_CASES = 500
 
 
-def sees_many(person: Person, at: datetime) -> bool:
-    """Are the bodies ``person`` sits on at ``at`` linked to at least ``MANY_CASES``
-    cases? A bounded probe: it reads at most that many index entries."""
-    return _body_links(person, at) >= MANY_CASES
+def many(links: int) -> bool:
+    """Are ``links`` (what ``body_links`` answered) so many that checking the rule case
+    by case, in the order asked for, is the better plan?"""
+    return links >= MANY_CASES
 
 
-def _body_links(person: Person, at: datetime) -> int:
+def body_links(person: Person, at: datetime) -> int:
     """How many links of cases to the bodies ``person`` sits on at ``at`` (holder or
     addressed), counted up to ``MANY_CASES``."""
     links = CaseBody.objects.filter(
         body__in=_seat_bodies(person, at), relation__in=("holder", "addressed")
     )
     return links.values("pk")[:MANY_CASES].count()
+
+
+PAGE_RELATED = ("protocol", "holding_body")
+
+
+def visible_page(
+    person: Person | None, at: datetime, start: int, stop: int, among: Q | None = None
+) -> list[Case]:
+    """Cases ``start`` to ``stop`` of those ``person`` may see at ``at`` (and that match
+    ``among``), most recently active first: ``visible_cases(...)[start:stop]``, read so
+    that the first page costs the same among a hundred thousand cases as among a
+    thousand.
+
+    Someone whose bodies hold many cases (``many``) reaches them by three routes:
+    their own part in a case, another part in it (panel, investigator, grant), or a body
+    they sit on. Asked as one question, the routes are alternatives (``OR``) and
+    PostgreSQL answers by hashing every row of every route first (all 200,000 panel rows
+    of a chair who sits on every panel). Asked route by route, each is one walk down
+    the activity index that stops after ``stop`` cases (or, for a route of few rows, a
+    start from those rows); the page is the first ``stop`` of what the routes found.
+    """
+    if person is None:
+        return []
+    among = among if among is not None else Q()
+    links = body_links(person, at)
+    if not many(links):
+        return list(
+            visible_cases(person, at, links=links)
+            .filter(among)
+            .select_related(*PAGE_RELATED)[start:stop]
+        )
+    roles = CaseRole.objects.filter(person=person)
+    parts = roles.filter(
+        Q(role="investigator")
+        | Q(role="grantee", until__gt=at)
+        | (
+            Q(role__in=PANEL_ROLES)
+            & (
+                Q(case__holding_body__in=_seat_bodies(person, at))
+                | Q(
+                    case__closed=False,
+                    case__panel_survives_term=True,
+                    case__holding_body__in=_finishing_bodies(person, at),
+                )
+            )
+        )
+    )
+    bodies = CaseBody.objects.filter(
+        Q(relation="holder", current=True) | Q(relation="addressed"),
+        body__in=_seat_bodies(person, at),
+    )
+    not_denied = ~Exists(roles.filter(case=OuterRef("pk"), role="conflicted"))
+    # (rows, what else must hold, whether the rows are known to be many): ``body_links``
+    # has counted the bodies' links already.
+    routes = (
+        (roles.filter(role__in=OWN_ROLES), Q(), False),
+        (parts, not_denied, False),
+        (bodies, not_denied, True),
+    )
+    found: set[int] = set()
+    for rows, also, known_many in routes:
+        walk = known_many
+        if not known_many:
+            size = rows.values("pk")[: max(MANY_CASES, 1)].count()
+            if not size:
+                continue
+            walk = many(size)
+        # A route of many rows walks cases in order, checking each, and stops at
+        # ``stop``; a route of few rows starts from them.
+        on_route = (
+            Q(Exists(rows.filter(case=OuterRef("pk"))))
+            if walk
+            else Q(pk__in=rows.values("case_id"))
+        )
+        found.update(Case.objects.filter(among, on_route, also).values_list("pk", flat=True)[:stop])
+    return list(Case.objects.filter(pk__in=found).select_related(*PAGE_RELATED)[start:stop])
 
 
 @dataclass(frozen=True)

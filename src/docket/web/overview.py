@@ -9,10 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from docket.access.selectors import PARTY_ROLES, sees_many
+from docket.access.selectors import (
+    PARTY_ROLES,
+    body_links,
+    many,
+    visible_cases,
+    visible_page,
+)
 from docket.cases.models import Case, CaseBody, CaseObligation, CaseRole
 from docket.cases.obligations import owed_by_q, owes
 from docket.events.registry import event_type
@@ -126,12 +132,15 @@ class Page:
         return self.number > 1
 
 
-def page_of(cases: QuerySet[Case], number: int) -> tuple[list[Case], int, bool]:
-    """The ``number``-th page of ``cases`` (counted from 1) without counting them all:
-    one row more than a page tells whether another page follows."""
+def page_of(
+    person: Person, at: datetime, number: int, among: Q | None = None
+) -> tuple[list[Case], int, bool]:
+    """The ``number``-th page (counted from 1) of the cases ``person`` may see (and that
+    match ``among``), without counting them all: one row more than a page tells whether
+    another page follows."""
     number = max(1, number)
     start = (number - 1) * PAGE_SIZE
-    found = list(cases.select_related("protocol", "holding_body")[start : start + PAGE_SIZE + 1])
+    found = visible_page(person, at, start, start + PAGE_SIZE + 1, among)
     return found[:PAGE_SIZE], number, len(found) > PAGE_SIZE
 
 
@@ -165,15 +174,15 @@ def overview(person: Person, cases: list[Case], at: datetime) -> list[CaseRow]:
     return list(rows.values())
 
 
-def attention(
-    person: Person, visible: QuerySet[Case], at: datetime
-) -> tuple[list[Running], list[Running]]:
+def attention(person: Person, at: datetime) -> tuple[list[Running], list[Running]]:
     """What is due from ``person`` (soonest first) and what is overdue (longest first) in
     the cases they may see: theirs to do, and, where they see the whole record, the
     case's. Each list holds at most ``ATTENTION_LIMIT`` obligations, read from the
     database whatever the number of cases."""
     seats = seat_bodies(person, at)
-    if sees_many(person, at):  # walk the deadlines in order, checking each case
+    links = body_links(person, at)
+    visible = visible_cases(person, at, links=links)
+    if many(links):  # walk the deadlines in order, checking each case
         seen = Q(Exists(visible.order_by().filter(pk=OuterRef("case_id"))))
     else:  # start from the person's few cases
         seen = Q(case__in=visible.order_by().values("pk"))

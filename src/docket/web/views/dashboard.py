@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from docket.access.selectors import visible_cases
 from docket.core import clock
 
 from ..overview import Page, attention, overview, page_of, recent_activity
@@ -33,10 +32,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     at = clock.now()
     context: dict[str, object] = {"person": person, "groups": [], "due": [], "overdue": []}
     if person is not None:
-        visible = visible_cases(person, at)
-        cases, number, has_next = page_of(visible, page_number(request))
+        cases, number, has_next = page_of(person, at, page_number(request))
         page = Page(overview(person, cases, at), number, has_next)
-        due, overdue = attention(person, visible, at)
+        due, overdue = attention(person, at)
         groups = [(key, title, [r for r in page.rows if r.group == key]) for key, title in GROUPS]
         context.update(
             page=page,

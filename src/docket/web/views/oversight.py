@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from docket.access.selectors import visible_cases
 from docket.cases.models import CaseBody
 from docket.core import clock
 from docket.org.models import Body, Person, SeatTerm
@@ -45,8 +44,7 @@ def body_cases(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404("No such body.")
     linked = CaseBody.objects.filter(body=body, relation__in=("holder", "addressed"))
     cases, number, has_next = page_of(
-        visible_cases(person, at).filter(pk__in=linked.values("case_id")),
-        page_number(request),
+        person, at, page_number(request), among=Q(pk__in=linked.values("case_id"))
     )
     page = Page(overview(person, cases, at), number, has_next)
     return render(request, "web/body_cases.html", {"body": body, "rows": page.rows, "page": page})
