@@ -86,9 +86,12 @@ def unit_subtree_ids(unit: Unit) -> set[int]:
 
 
 def person_for_user(user: object) -> Person | None:
-    """The person an account signs in as (None for accounts with no part in the org)."""
+    """The person an account signs in as (None for accounts with no part in the org),
+    with the organization (its time zone dates every page)."""
     pk = getattr(user, "pk", None)
-    return Person.objects.filter(user_id=pk).first() if pk is not None else None
+    if pk is None:
+        return None
+    return Person.objects.select_related("organization").filter(user_id=pk).first()
 
 
 def membership_of(person: Person) -> Membership | None:

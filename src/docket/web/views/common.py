@@ -23,9 +23,11 @@ def with_org_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        org = Organization.objects.only("time_zone").first()
-        zone = org.time_zone if org else "UTC"
-        timezone.activate(zone)
+        # The person and the organization in one query; ``viewer`` reuses the person.
+        person = person_for_user(request.user)
+        request._docket_viewer = person  # type: ignore[attr-defined]
+        org = person.organization if person else Organization.objects.only("time_zone").first()
+        timezone.activate(org.time_zone if org else "UTC")
         try:
             return view(request, *args, **kwargs)
         except NotFound as missing:
@@ -37,6 +39,8 @@ def with_org_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 def viewer(request: HttpRequest) -> Person | None:
+    if hasattr(request, "_docket_viewer"):  # read by ``with_org_zone``
+        return request._docket_viewer  # type: ignore[no-any-return]
     return person_for_user(request.user)
 
 
