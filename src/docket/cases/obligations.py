@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.lookups import Exact
 
 from .models import CaseRole
 
@@ -43,9 +44,13 @@ def owed_by_q(person_id: int, at: datetime, seats: dict[int, str]) -> Q:
     mine = CaseRole.objects.filter(case=OuterRef("case_id"), person_id=person_id).filter(
         Q(until__isnull=True) | Q(until__gt=at)
     )
-    rule = Q(owed_by="holding_body", case__holding_body_id__in=list(seats))
-    rule |= Q(owed_by__in=[f"body:{key}" for key in sorted(set(seats.values()))])
-    rule |= Q(Exists(mine.filter(role=OuterRef("owed_by"))))
+    # One look at the person's parts per row: a part owes what is owed by its own name,
+    # or by a name in the table that lists it.
+    by_part = Q(role=OuterRef("owed_by"))
     for owed_by, parts in OWED_BY_PARTS.items():
-        rule |= Q(owed_by=owed_by) & Q(Exists(mine.filter(role__in=parts)))
-    return rule
+        by_part |= Q(Exact(OuterRef("owed_by"), owed_by), role__in=parts)
+    return (
+        Q(owed_by="holding_body", case__holding_body_id__in=list(seats))
+        | Q(owed_by__in=[f"body:{key}" for key in sorted(set(seats.values()))])
+        | Q(Exists(mine.filter(by_part)))
+    )
