@@ -21,6 +21,13 @@ from django.urls import reverse
 from docket.accounts.second_factor import has_second_factor
 
 
+def to_authenticator_page(request: HttpRequest) -> HttpResponse:
+    """Send the person to the page that explains why a second factor is needed and
+    links to its setup, and back here afterwards."""
+    query = urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('web:mfa_needed')}?{query}")
+
+
 def mfa_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap a view that decrypts content: sign-in first, then an enrolled authenticator."""
 
@@ -29,8 +36,7 @@ def mfa_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_second_factor(request.user, honour_demo_waiver=True):
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('web:mfa_needed')}?{query}")
+            return to_authenticator_page(request)
         return view(request, *args, **kwargs)
 
     return wrapped

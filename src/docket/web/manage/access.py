@@ -14,18 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from docket.accounts.permissions import is_administrator
 from docket.accounts.second_factor import has_second_factor
 from docket.org.models import Organization
 from docket.org.selectors import person_for_user
+from docket.web.mfa import to_authenticator_page
 
 CAPACITY = "administrator"
 
@@ -41,8 +40,7 @@ def administrator_required(view: View) -> View:
             raise PermissionDenied("Administrators only.")
         if not has_second_factor(request.user, honour_demo_waiver=True):
             # Administrators change who may see what: a second factor is required.
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('web:mfa_needed')}?{query}")
+            return to_authenticator_page(request)
         # Dates on these pages are shown in the organization's time zone.
         org = Organization.objects.only("time_zone").first()
         if org is None:

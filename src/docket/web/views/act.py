@@ -6,10 +6,9 @@ changed" and keeps what was typed."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,17 +19,13 @@ from docket.core.errors import Conflict, InvalidInput, PermissionDenied, Protoco
 
 from ..actions import ActionForm
 from ..casepage import CasePage, case_page
+from ..mfa import to_authenticator_page
 from ..steps import CONFIRM, FORMS
 from .common import viewer_or_404, with_org_zone
 
 
 def _choice(page: CasePage, action: str | None) -> Any:
     return next((a for a in page.actions if a.action == action), None)
-
-
-def _needs_authenticator(request: HttpRequest) -> HttpResponse:
-    query = urlencode({"next": request.get_full_path()})
-    return HttpResponseRedirect(f"{reverse('web:mfa_needed')}?{query}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,7 +38,7 @@ def act(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
     if form_class is None or (judged is not None and judged not in page.protocol.actions):
         raise Http404("No such step.")
     if form_class.reads_content and not has_second_factor(request.user, honour_demo_waiver=True):
-        return _needs_authenticator(request)
+        return to_authenticator_page(request)
     choice = _choice(page, judged)
     context: dict[str, Any] = {
         "page": page,
