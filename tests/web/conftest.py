@@ -1,5 +1,6 @@
-"""Fixtures for the web pages: the League, the reference case run live, and accounts for
-its people (each with an enrolled TOTP authenticator, so they may read content)."""
+"""Fixtures for the web pages (on top of the shared `keys`, `protocols` and `league` of
+docket.demo.testing): the reference case run live, and accounts for its people (each
+with an enrolled TOTP authenticator, so they may read content)."""
 
 from __future__ import annotations
 
@@ -10,34 +11,9 @@ import pytest
 from django.test import Client
 
 from docket.cases import services as s
-from docket.cases.protocols import protocol_adopt_file, shipped_protocols
 from docket.core.clock import frozen_at
-from docket.crypto.keyfiles import init_signing_key
 from docket.demo.reference_live import at
 from docket.demo.testing import OPENED_AT, harbor_case_with_panel
-
-
-@pytest.fixture
-def keys(settings, tmp_path):
-    settings.DOCKET_KEY_DIR = tmp_path / "keys"
-    settings.DOCKET_CONTENT_DIR = tmp_path / "content"
-    init_signing_key()
-    from django.core.management import call_command
-
-    call_command("keys", "init", verbosity=0)
-    return settings.DOCKET_KEY_DIR
-
-
-@pytest.fixture
-def protocols(db):
-    return {p.stem: protocol_adopt_file(p, actor="test") for p in shipped_protocols()}
-
-
-@pytest.fixture
-def league(db, keys, protocols):
-    from docket.demo.league import build_league
-
-    return build_league()
 
 
 @pytest.fixture
