@@ -85,6 +85,10 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     ),
     "ratified": ("none; uses each sanction's ratified_by", "ratified: {}"),
     "grounds_allowed": ("none; uses appeal_grounds", "grounds_allowed: {}"),
+    "sanction_among": (
+        "a list of keys of the sanctions section (a bare key is short for a list of one)",
+        "sanction_among: [expulsion, suspension]",
+    ),
 }
 
 MEANING: dict[str, str] = {
@@ -109,6 +113,11 @@ MEANING: dict[str, str] = {
     "vote_passed": "the closed vote reached the threshold (for sanctions)",
     "ratified": "the decision was ratified where a sanction requires it, and not overruled",
     "grounds_allowed": "the appeal's grounds are all among appeal_grounds",
+    "sanction_among": (
+        "the step proposes or imposes one of these sanctions: the sanction of a vote's motion"
+        " (`open_vote`), of a decision whose outcome is a sanction (`issue_decision`), or the"
+        " sanction applied (`apply_sanction`); never for a step that names none"
+    ),
 }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 
 from docket.events.registry import validate
+from docket.protocol.loader import parse_protocol
+from docket.protocol.schema import Protocol
 from docket.protocol.state import Event
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -44,3 +46,28 @@ def index_of(events: list[Event], type_: str, **payload: Any) -> int:
 
 
 REVIEW_DAY = datetime(2019, 4, 2, 12, tzinfo=UTC)
+
+
+# The League's s.4.3 made to depend on the sanction: a hearing (or its waiver) before a
+# vote on, or a decision to impose, expulsion or suspension, and not before a lesser one.
+HEARING_BEFORE_HEAVY_SANCTION = {
+    "clause": "s.4.3",
+    "text": "A hearing is held before a vote on expulsion or suspension, unless waived.",
+    "applies_to": ["open_vote", "issue_decision"],
+    "require": {
+        "any": [
+            {"not": {"sanction_among": ["expulsion", "suspension"]}},
+            {"hearing_held_or_waived": {"waivable_by": ["respondent"]}},
+        ]
+    },
+}
+
+
+def league_with_sanction_rule(*, keep_statements_rule: bool = True) -> Protocol:
+    """League protocol v1 with ``hearing_before_vote`` replaced by its sanction-dependent
+    form (the file itself stays as the reference case needs it)."""
+    doc = yaml.safe_load((PROTOCOLS / "league-v1.yaml").read_text())
+    doc["rules"]["hearing_before_vote"] = HEARING_BEFORE_HEAVY_SANCTION
+    if not keep_statements_rule:
+        del doc["rules"]["statements_shown_before_vote"]
+    return parse_protocol(yaml.safe_dump(doc, sort_keys=False))

@@ -22,10 +22,13 @@ from docket.protocol.loader import load_protocol
 from docket.protocol.state import Event, Participant
 from docket.protocol.synthetic import synthetic_history
 
-from .history import PROTOCOLS
+from .history import PROTOCOLS, league_with_sanction_rule
 
 START = datetime(2021, 1, 4, 9, tzinfo=UTC)
 PROTOCOL = load_protocol(PROTOCOLS / "league-v1.yaml")
+# The same protocol with s.4.3 depending on the sanction at stake (sanction_among).
+BY_SANCTION = league_with_sanction_rule()
+SANCTIONS = [None, *PROTOCOL.sanctions]
 PEOPLE = ["R", "C", "A", "N1", "N2", "N3", "X1", "S1", "W1", "B1"]
 BODIES = [frozenset(), frozenset({"ndc"}), frozenset({"sc"}), frozenset({"ac"})]
 
@@ -85,6 +88,63 @@ def test_live_answer_equals_judgement_of_the_record(events):
         recorded = evaluate(PROTOCOL, events[: i + 1], event.occurred_at)
         flagged = any(event.seq in v.events for v in recorded.violations)
         assert live.allowed != flagged, (event, live.refusals)
+
+
+def sanction_step(events: list[Event], action: str, sanction: str | None) -> Event:
+    """The chair of the body holding the case votes on, or decides, ``sanction`` next."""
+    state = evaluate(BY_SANCTION, events, events[-1].occurred_at).state
+    body = state.proceeding.body if state.proceeding else "ndc"
+    chair = state.proceeding.chair if state.proceeding and state.proceeding.chair else "N1"
+    payload: dict[str, object]
+    if action == "open_vote":
+        type_, payload = "vote.opened", {"vote_id": "VS", "motion": "m", "sanction": sanction}
+    else:
+        type_ = "decision.issued"
+        payload = {
+            "decision_id": "DS",
+            "outcome": "sanction" if sanction else "no_sanction",
+            "sanctions": [sanction] if sanction else [],
+        }
+    at = events[-1].occurred_at + timedelta(hours=1)
+    return Event(len(events) + 1, type_, chair, f"body:{body}", at, validate(type_, payload))
+
+
+@common
+@given(
+    histories,
+    st.sampled_from(["open_vote", "issue_decision"]),
+    st.sampled_from(SANCTIONS),
+    st.data(),
+)
+def test_a_step_on_any_sanction_is_judged_as_it_was_answered_live(events, action, sanction, data):
+    # A rule that depends on the sanction the step names (sanction_among) is judged the
+    # same way live and on the record.
+    prefix = events[: data.draw(st.integers(1, len(events)))]
+    step = sanction_step(prefix, action, sanction)
+    live = evaluate(BY_SANCTION, prefix, step.occurred_at).check(
+        action, participant_of(step), step.payload
+    )
+    recorded = evaluate(BY_SANCTION, [*prefix, step], step.occurred_at)
+    flagged = {v.key for v in recorded.violations if step.seq in v.events}
+    assert live.allowed == (not flagged)
+    assert {r.rule or f"{r.code}:{action}" for r in live.refusals} == flagged
+
+
+def test_steps_on_a_sanction_exercise_the_sanction_rule():
+    # Guard against histories where the sanction never decides: s.4.3 refuses some vote
+    # on expulsion or suspension, and never one on a lesser sanction or on none.
+    refused: dict[str | None, int] = dict.fromkeys(SANCTIONS, 0)
+    for seed in range(10):
+        prefix = history(seed, 40)
+        for sanction in SANCTIONS:
+            step = sanction_step(prefix, "open_vote", sanction)
+            verdict = evaluate(BY_SANCTION, prefix, step.occurred_at).check(
+                "open_vote", participant_of(step), step.payload
+            )
+            refused[sanction] += any(r.rule == "hearing_before_vote" for r in verdict.refusals)
+    assert refused["expulsion"] > 0
+    assert refused["suspension"] == refused["expulsion"]
+    assert refused["reprimand"] == refused["removal_from_office"] == refused[None] == 0
 
 
 @common

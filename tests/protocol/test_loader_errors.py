@@ -54,6 +54,11 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
         "rules.notice_first.require.disclosed.material[0]",
         "unknown material kind 'gossip'",
     ),
+    "unknown_sanction_in_condition": (
+        29,
+        "rules.hearing_before_expulsion.require.any[0].not.sanction_among[1]",
+        "no sanction 'banishment'; the sanctions section declares reprimand, expulsion",
+    ),
     "empty": (1, "", "the file is empty"),
     "not_a_mapping": (1, "", "a protocol is a mapping of sections"),
 }
@@ -97,6 +102,7 @@ ON_THE_LINE = {
     "wrong_type": "version: first",
     "unknown_rule_action": "hold_trial",
     "bad_material_kind": "gossip",
+    "unknown_sanction_in_condition": "banishment",
 }
 
 

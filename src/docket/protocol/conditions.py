@@ -93,6 +93,11 @@ class Condition:
     def check_names(self, protocol: Protocol) -> Iterator[tuple[Path, str]]:
         return iter(())
 
+    def held_reason(self, ctx: Context) -> str | None:
+        """Why the condition holds, where that reads plainer under ``not`` than the
+        generic "This may not happen once ..."."""
+        return None
+
 
 # -- composition ----------------------------------------------------------------------
 
@@ -150,7 +155,8 @@ class Not(Condition):
 
     def check(self, ctx: Context) -> Failure | None:
         if self.item.check(ctx) is None:
-            return Failure(f"This may not happen once {self.item.describe()}.", {})
+            reason = self.item.held_reason(ctx)
+            return Failure(reason or f"This may not happen once {self.item.describe()}.", {})
         return None
 
     def describe(self) -> str:
@@ -438,6 +444,55 @@ class Consented(Condition):
 
     def describe(self) -> str:
         return f"{words(list(self.parties))} have consented in writing"
+
+
+# -- what the step itself proposes ----------------------------------------------------
+
+
+def named_sanctions(payload: Mapping[str, Any]) -> tuple[str, ...]:
+    """The sanctions a step proposes or imposes: a vote's motion and applying a sanction
+    name one (``sanction``); a decision lists them (``sanctions``), and imposes them only
+    when its outcome is a sanction."""
+    named = [payload.get("sanction")]
+    if payload.get("outcome", "sanction") == "sanction":
+        named.extend(payload.get("sanctions") or ())
+    return tuple(dict.fromkeys(str(s) for s in named if s))
+
+
+def _sanction_words(sanctions: tuple[str, ...] | list[str], last: str = "or") -> str:
+    return words([s.replace("_", " ") for s in sanctions], last)
+
+
+@dataclass(frozen=True)
+class SanctionAmong(Condition):
+    sanctions: tuple[str, ...]
+    keyword: ClassVar[str] = "sanction_among"
+
+    def check(self, ctx: Context) -> Failure | None:
+        named = named_sanctions(ctx.payload)
+        if any(s in self.sanctions for s in named):
+            return None
+        found = f"it concerns {_sanction_words(named, 'and')}" if named else "it names no sanction"
+        return Failure(
+            f"This step does not concern {_sanction_words(self.sanctions)}: {found}.",
+            {"sanctions": list(named)},
+        )
+
+    def held_reason(self, ctx: Context) -> str | None:
+        among = [s for s in named_sanctions(ctx.payload) if s in self.sanctions]
+        return f"This step concerns {_sanction_words(among, 'and')}."
+
+    def describe(self) -> str:
+        return f"the step concerns {_sanction_words(self.sanctions)}"
+
+    def check_names(self, protocol: Protocol) -> Iterator[tuple[Path, str]]:
+        for i, sanction in enumerate(self.sanctions):
+            if sanction not in protocol.sanctions:
+                declared = ", ".join(protocol.sanctions) or "none"
+                yield (
+                    ("sanction_among", i),
+                    f"no sanction {sanction!r}; the sanctions section declares {declared}",
+                )
 
 
 # -- facts about who acts -------------------------------------------------------------
@@ -817,6 +872,7 @@ _PARSERS: dict[str, Any] = {
     "vote_passed": _p_flag(VotePassed),
     "ratified": _p_flag(Ratified),
     "grounds_allowed": _p_flag(GroundsAllowed),
+    "sanction_among": lambda v, p: SanctionAmong(_strs(v, p)),
 }
 CONDITION_KEYWORDS = tuple(sorted(_PARSERS))
 
