@@ -24,7 +24,6 @@ from docket.cases import services as s
 from docket.cases.models import Case, CaseRole
 from docket.cases.protocols import protocol_adopt_file, shipped_protocols
 from docket.core.clock import frozen_at
-from docket.crypto.keyfiles import init_signing_key
 from docket.org.models import Person
 from docket.org.services import (
     member_admit,
@@ -55,17 +54,6 @@ def _fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture
-def keys(settings: Any, tmp_path: Any) -> Any:
-    settings.DOCKET_KEY_DIR = tmp_path / "keys"
-    settings.DOCKET_CONTENT_DIR = tmp_path / "content"
-    init_signing_key()
-    from django.core.management import call_command
-
-    call_command("keys", "init", verbosity=0)
-    return settings.DOCKET_KEY_DIR
-
-
-@pytest.fixture
 def protocols(db: None) -> dict[str, Any]:
     # Only the League's protocol: these tests need no other, and do not depend on the
     # other templates being valid at every moment.
@@ -74,13 +62,6 @@ def protocols(db: None) -> dict[str, Any]:
         for p in shipped_protocols()
         if p.stem == "league-v1"
     }
-
-
-@pytest.fixture
-def league(db: None, keys: Any, protocols: Any) -> Any:
-    from docket.demo.league import build_league
-
-    return build_league()
 
 
 # --- people and accounts ------------------------------------------------------------------

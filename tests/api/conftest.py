@@ -7,18 +7,6 @@ import pytest
 from django.test import Client
 
 from docket.cases.protocols import protocol_adopt_file, shipped_protocols
-from docket.crypto.keyfiles import init_signing_key
-
-
-@pytest.fixture
-def keys(settings, tmp_path):
-    settings.DOCKET_KEY_DIR = tmp_path / "keys"
-    settings.DOCKET_CONTENT_DIR = tmp_path / "content"
-    init_signing_key()
-    from django.core.management import call_command
-
-    call_command("keys", "init", verbosity=0)
-    return settings.DOCKET_KEY_DIR
 
 
 @pytest.fixture
@@ -26,13 +14,6 @@ def protocols(db):
     # Only the League's protocol: the API tests run the reference case.
     league = next(p for p in shipped_protocols() if p.stem == "league-v1")
     return {league.stem: protocol_adopt_file(league, actor="test")}
-
-
-@pytest.fixture
-def league(db, keys, protocols):
-    from docket.demo.league import build_league
-
-    return build_league()
 
 
 @pytest.fixture

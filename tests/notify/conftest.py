@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from docket.cases.protocols import protocol_adopt_file, shipped_protocols
-from docket.crypto.keyfiles import init_signing_key
 from docket.ledger.testing import ledger_cleanup  # noqa: F401 - autouse fixture
 
 SITE = "https://docket.league.example"
@@ -82,22 +80,6 @@ def smtp(settings: Any) -> Iterator[Recorder]:
         yield recorder
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def keys(settings: Any, tmp_path: Any) -> Any:
-    settings.DOCKET_KEY_DIR = tmp_path / "keys"
-    settings.DOCKET_CONTENT_DIR = tmp_path / "content"
-    init_signing_key()
-    from django.core.management import call_command
-
-    call_command("keys", "init", verbosity=0)
-    return settings.DOCKET_KEY_DIR
-
-
-@pytest.fixture
-def protocols(db: None) -> dict[str, Any]:
-    return {p.stem: protocol_adopt_file(p, actor="test") for p in shipped_protocols()}
 
 
 def address(key: str) -> str:
