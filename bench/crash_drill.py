@@ -156,7 +156,9 @@ def _psql(url: str, sql: str) -> None:
     subprocess.run(["psql", url, "-q", "-c", sql], check=True, capture_output=True)
 
 
-def install(db: str, home: Path, pg_base: str) -> Install:
+def environment(db: str, home: Path, pg_base: str, prefix: str = "docket_crash") -> Install:
+    """A new, empty installation in ``home``: its environment, and for PostgreSQL a fresh
+    database named after ``prefix`` (dropped by ``Install.drop``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKET_", "DATABASE_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="docket.settings",
@@ -167,12 +169,18 @@ def install(db: str, home: Path, pg_base: str) -> Install:
     )
     inst = Install(db=db, home=home, env=env)
     if db == "postgresql":
-        inst.pg_name = f"docket_crash_{os.getpid()}_{int(time.time())}"
+        inst.pg_name = f"{prefix}_{os.getpid()}_{int(time.time())}"
         inst.pg_admin = f"{pg_base}/postgres"
         _psql(inst.pg_admin, f"CREATE DATABASE {inst.pg_name}")
         env["DATABASE_URL"] = f"{pg_base}/{inst.pg_name}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{home / 'var' / 'docket.sqlite3'}"
+    return inst
+
+
+def install(db: str, home: Path, pg_base: str) -> Install:
+    """``environment``, migrated, with keys, the shipped protocols and static files."""
+    inst = environment(db, home, pg_base)
     inst.docket("migrate", "-v0")
     inst.docket("keys", "init")
     inst.docket("protocol", "adopt", "--shipped")

@@ -33,7 +33,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from crash_drill import DOCKET, PG_BASE_DEFAULT, free_port  # noqa: E402
+from crash_drill import DOCKET, PG_BASE_DEFAULT, environment, free_port  # noqa: E402
 from load_client import Request, open_model, saturate  # noqa: E402
 
 PAGES = ("baseline", "dashboard", "case", "portal", "action")
@@ -68,21 +68,8 @@ def requests_for(world: dict[str, Any]) -> dict[str, Any]:
 def run_one(db: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     tmp = tempfile.TemporaryDirectory(prefix=f"docket-load-{db}-{size}-")
     home = Path(tmp.name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKET_", "DATABASE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="docket.settings",
-        DOCKET_VAR_DIR=str(home / "var"),
-        DOCKET_KEY_DIR=str(home / "keys"),
-        DOCKET_LOG_LEVEL="WARNING",
-    )
-    pg_name = ""
-    if db == "postgresql":
-        pg_name = f"docket_load_{size}_{os.getpid()}"
-        subprocess.run(["psql", f"{args.pg}/postgres", "-qc", f"CREATE DATABASE {pg_name}"],
-                       check=True)  # fmt: skip
-        env["DATABASE_URL"] = f"{args.pg}/{pg_name}"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{home / 'var' / 'docket.sqlite3'}"
+    inst = environment(db, home, args.pg, prefix=f"docket_load_{size}")
+    env = inst.env
     server = None
     log = open(home / "serve.log", "ab")  # noqa: SIM115
     try:
@@ -128,9 +115,7 @@ def run_one(db: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
         log.close()
-        if pg_name:
-            drop = f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"
-            subprocess.run(["psql", f"{args.pg}/postgres", "-qc", drop], check=False)
+        inst.drop()
         tmp.cleanup()
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -35,6 +34,10 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from crash_drill import environment  # noqa: E402
+
 TITLE = "Page cost in process: the floor under the throughput ratios"
 
 
@@ -111,14 +114,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="docket-floor-") as tmp:
         home = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKET_", "DATABASE_"))}
-        env.update(
-            DJANGO_SETTINGS_MODULE="docket.settings",
-            DOCKET_VAR_DIR=str(home / "var"),
-            DOCKET_KEY_DIR=str(home / "keys"),
-            DOCKET_LOG_LEVEL="WARNING",
-            DATABASE_URL=f"sqlite:///{home / 'var' / 'docket.sqlite3'}",
-        )
+        env = environment("sqlite", home, "").env
         world = home / "world.json"
         subprocess.run(
             [sys.executable, str(BENCH / "load_generate.py"), "--cases", str(args.cases),
