@@ -70,7 +70,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
         "actor_is_not: [investigator, conflicted]",
     ),
     "members_are_not": (
-        "a list of parts (as for actor_is_not), checked for every member named in the panel",
+        "a list of parts (as for actor_is_not), checked for every person the step names: "
+        "the members of a panel, or the one person appointed (an investigator)",
         "members_are_not: [party, witness, advocate, conflicted]",
     ),
     "participating": ("`party`", "participating: {party: complainant}"),
@@ -106,7 +107,7 @@ MEANING: dict[str, str] = {
     "record_received": "the body holding the case has received the whole earlier record",
     "nothing_withheld": "a handover of the record keeps no part of it back",
     "actor_is_not": "the person acting plays none of these parts in the case",
-    "members_are_not": "nobody named to the panel plays any of these parts",
+    "members_are_not": "nobody the step names (panel members, an appointee) plays these parts",
     "participating": "the party has not chosen to step back",
     "consented": "each party has given written consent and not withdrawn it",
     "quorum": "enough panel members have voted on the vote named in the payload",

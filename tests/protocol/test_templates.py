@@ -293,6 +293,19 @@ def test_title_ix_investigator_cannot_decide():
     assert "investigator" in refusal(verdict, "106.45(b)(7)(i)").reason
 
 
+def test_title_ix_investigator_is_not_a_party_witness_or_advisor():
+    p = load("title-ix-2020")
+    s = title_ix_to_report(p)
+    coordinator = Participant("TC1", frozenset({"title_ix_coordinator"}))
+    now = s.now(15)
+    for person in ("W1", "RA", "C"):  # a witness, the respondent's advisor, a party
+        verdict = now.check("appoint_investigator", coordinator, {"person": person})
+        assert refusal(verdict, "106.45(b)(1)(iii)").rule == "investigator_free_of_conflict"
+    # Someone with no part in the case passes this rule (the stage rules still apply).
+    verdict = now.check("appoint_investigator", coordinator, {"person": "I2"})
+    assert not [r for r in verdict.refusals if r.rule == "investigator_free_of_conflict"]
+
+
 def test_title_ix_informal_resolution_needs_both_consents_and_either_may_withdraw():
     p = load("title-ix-2020")
     s = title_ix_to_report(p)
