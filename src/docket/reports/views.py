@@ -6,23 +6,19 @@ import csv
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from docket.access.selectors import case_for, visible_cases
-from docket.cases.acting import load
+from docket.access.selectors import case_for
 from docket.core import clock
-from docket.org.models import SeatTerm
 from docket.web.views.common import viewer_or_404, with_org_zone
 
 from . import charts, pdf
 from .compliance import compliance_report
+from .overview import Scope, needs_attention, other_open
 from .transparency import INTEGRITY, TransparencyReport, transparency_report
-
-OVERVIEW_LIMIT = 100
 
 
 def _full_record_case(request: HttpRequest, public_id: str) -> Any:
@@ -53,44 +49,27 @@ def case_compliance_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @with_org_zone
 def overview(request: HttpRequest) -> HttpResponse:
-    """Open cases the viewer oversees (as a body member, panel member, investigator or
-    grantee): those with violations or overdue obligations first."""
-    person = viewer_or_404(request)
-    now = clock.now()
-    seats = SeatTerm.objects.filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now), person=person, starts_at__lte=now
-    ).values("seat__body_id")
-    cases = (
-        visible_cases(person)
-        .filter(closed=False)
-        .filter(
-            Q(bodies__body__in=seats)
-            | Q(
-                roles__person=person,
-                roles__role__in=("panel", "panel_chair", "investigator", "grantee"),
-            )
-        )
-        .distinct()
-        .select_related("protocol")
-        .order_by("-violations", "received_at", "id")[:OVERVIEW_LIMIT]
+    """Open cases the viewer follows as a whole: those with violations or overdue duties
+    first (every one of them, a page at a time), then the others a page at a time."""
+    scope = Scope.of(viewer_or_404(request), clock.now())
+    attention = needs_attention(scope, _number(request, "attention"))
+    others = other_open(scope, _number(request, "page"))
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "attention": attention,
+            "others": others,
+            # Each list's pager keeps the other list's page.
+            "keep_others": f"&page={others.number}" if others.number > 1 else "",
+            "keep_attention": f"&attention={attention.number}" if attention.number > 1 else "",
+        },
     )
-    rows: list[dict[str, Any]] = []
-    for case in cases:
-        evaluation = load(case, lock=False).evaluation
-        overdue = [o for o in evaluation.obligations if o.status == "overdue"]
-        rows.append(
-            {
-                "case": case,
-                "violations": len(evaluation.violations),
-                "deviations": len(evaluation.deviations),
-                "overdue": len(overdue),
-                "clauses": sorted({v.clause for v in evaluation.violations}),
-            }
-        )
-    rows.sort(
-        key=lambda r: (not (r["violations"] or r["overdue"]), -r["violations"], -r["overdue"])
-    )
-    return render(request, "reports/overview.html", {"rows": rows, "limit": OVERVIEW_LIMIT})
+
+
+def _number(request: HttpRequest, key: str) -> int:
+    raw = request.GET.get(key, "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
 def _period(request: HttpRequest) -> tuple[date, date, str | None]:
