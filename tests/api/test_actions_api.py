@@ -10,6 +10,7 @@ from docket.cases.models import Case
 from docket.core.clock import frozen_at
 from docket.crypto.models import ContentItem
 from docket.demo.reference_live import STATEMENTS, at
+from docket.demo.testing import complaint
 from docket.ledger.models import LedgerEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +30,7 @@ def before_the_vote(league):
     """The reference case up to step 7: statements taken, none shown to R, no hearing."""
     p = league.person
     with frozen_at(at("2013-03-04T19:00:00-05:00")):
-        case = s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="physical misconduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code of Conduct s.2", "")],
-        )
+        case = complaint(league, category="physical misconduct", allegation="Code of Conduct s.2")
         s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
     with frozen_at(at("2013-03-11T18:00:00-04:00")):
         s.case_open(by=p("N1"), case=case.public_id, body="ndc", reference="2013-104")

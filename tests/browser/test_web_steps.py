@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_reference_walk import people, walk, walk_league
 
 from docket.cases import services as s
+from docket.demo.testing import complaint
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,19 +26,7 @@ def _fits_375(page: Page) -> None:
 
 def test_measure_challenge_review_and_a_corrected_statement(walk: Any, walk_league: Any) -> None:
     p = walk_league.person
-    case = s.complaint_receive(
-        by=p("B1"),
-        protocol_id="league-disciplinary",
-        received_by="branch_executive",
-        category="conduct",
-        channel="in_person",
-        reporter_role="affected",
-        complainants=[p("C")],
-        respondents=[p("R")],
-        unit=walk_league.units["harbor"],
-        allegations=[s.AllegationInput("A1", "Code s.2", "")],
-        account="The account.",
-    )
+    case = complaint(walk_league, account="The account.")
     ref = case.public_id
     s.case_refer(by=p("B1"), case=ref, to_body="ndc")
     s.case_open(by=p("N1"), case=ref, body="ndc", reference="2031-001")

@@ -13,6 +13,7 @@ from docket.cases import services as s
 from docket.cases.acting import load
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
+from docket.demo.testing import complaint
 from docket.notify.models import Notice, NoticeKind, NoticeStatus
 from docket.notify.services import notice_deliver, notices_sweep
 
@@ -29,19 +30,11 @@ def received(league: Any, settings: Any) -> Any:
     protocol gives it seven days)."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.DOCKET_SITE_URL = SITE
-    p = league.person
     with frozen_at(RECEIVED):
-        case = s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code of Conduct s.2", "An allegation text.")],
+        case = complaint(
+            league,
+            allegation="Code of Conduct s.2",
+            allegation_text="An allegation text.",
             account="An account.",
         )
     return case

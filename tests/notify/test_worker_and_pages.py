@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
+from docket.demo.testing import complaint
 from docket.ledger.models import Checkpoint
 from docket.notify.models import Notice, NoticeKind, NoticePreference
 from docket.notify.services import mode_of, preference_set
@@ -67,22 +68,8 @@ def _notice(league: Any, key: str, case: Any, kind: str = NoticeKind.ACTION_DUE)
 
 @pytest.fixture
 def case(league: Any) -> Any:
-    from docket.cases import services as s
-
-    p = league.person
     with frozen_at(at("2013-03-04T19:00:00-05:00")):
-        return s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code of Conduct s.2", "Allegation.")],
-        )
+        return complaint(league, allegation="Code of Conduct s.2", allegation_text="Allegation.")
 
 
 @pytest.mark.django_db

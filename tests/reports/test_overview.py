@@ -22,6 +22,7 @@ from docket.cases.models import Case
 from docket.cases.services.interchange import case_import
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
+from docket.demo.testing import complaint
 from docket.reports import overview
 
 pytestmark = pytest.mark.django_db
@@ -52,18 +53,8 @@ def received(league, when: str, *, respondent: str = "R", acknowledged: bool = F
     acknowledgement, a duty of the NDC, is due seven days later."""
     p = league.person
     with frozen_at(at(when)):
-        case = s.complaint_receive(
-            by=p("N7"),
-            protocol_id="league-disciplinary",
-            received_by="ndc",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p(respondent)],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code s.2", "")],
-            account="An account.",
+        case = complaint(
+            league, by="N7", received_by="ndc", respondent=respondent, account="An account."
         )
         if acknowledged:
             s.complaint_acknowledge(by=p("N7"), case=case.public_id)

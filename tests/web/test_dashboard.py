@@ -10,6 +10,7 @@ from docket.cases import services as s
 from docket.cases.models import Case, CaseObligation
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
+from docket.demo.testing import complaint
 from docket.web import overview
 
 from .test_pages import get, shows
@@ -22,20 +23,9 @@ ACK = "The body that receives a complaint acknowledges it within 7 days."
 def received_by_the_ndc(league, when: str, allegation: str) -> Case:  # type: ignore[no-untyped-def]
     """A complaint the NDC receives directly: its acknowledgement (s.2.2, a duty of the
     holding body) is due seven days later."""
-    p = league.person
     with frozen_at(at(when)):
-        return s.complaint_receive(
-            by=p("N1"),
-            protocol_id="league-disciplinary",
-            received_by="ndc",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", allegation, "")],
-            account="An account.",
+        return complaint(
+            league, by="N1", received_by="ndc", allegation=allegation, account="An account."
         )
 
 

@@ -49,6 +49,38 @@ RECEIVED_AT = "2013-03-04T19:00:00-05:00"
 OPENED_AT = "2013-03-11T18:00:00-04:00"
 
 
+def complaint(
+    league: League,
+    *,
+    by: str = "B1",
+    received_by: str = "branch_executive",
+    respondent: str = "R",
+    allegation: str = "Code s.2",
+    allegation_text: str = "",
+    account: str = "",
+    category: str = "conduct",
+) -> Case:
+    """C's complaint about ``respondent`` (allegation A1 under the League's protocol),
+    received in person by ``by`` for ``received_by`` (a body key or
+    ``branch_executive``), at the caller's moment (freeze the clock around it)."""
+    from docket.cases import services as s
+
+    p = league.person
+    return s.complaint_receive(
+        by=p(by),
+        protocol_id="league-disciplinary",
+        received_by=received_by,
+        category=category,
+        channel="in_person",
+        reporter_role="affected",
+        complainants=[p("C")],
+        respondents=[p(respondent)],
+        unit=league.units["harbor"],
+        allegations=[s.AllegationInput("A1", allegation, allegation_text)],
+        account=account,
+    )
+
+
 def harbor_case_referred(league: League, *, identity: str | None = None) -> Case:
     """C's complaint about R (allegation A1, Code s.2), received in person by B1 and
     referred to the NDC; not opened yet. With ``identity``, B1 records it as C's (a
@@ -59,19 +91,7 @@ def harbor_case_referred(league: League, *, identity: str | None = None) -> Case
 
     p = league.person
     with frozen_at(at(RECEIVED_AT)):
-        case = s.complaint_receive(
-            by=p("B1"),
-            protocol_id="league-disciplinary",
-            received_by="branch_executive",
-            category="conduct",
-            channel="in_person",
-            reporter_role="affected",
-            complainants=[p("C")],
-            respondents=[p("R")],
-            unit=league.units["harbor"],
-            allegations=[s.AllegationInput("A1", "Code s.2", "")],
-            account="What C told the branch.",
-        )
+        case = complaint(league, account="What C told the branch.")
         if identity is not None:
             s.identity_record(by=p("B1"), case=case.public_id, person=p("C"), identity=identity)
         s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
