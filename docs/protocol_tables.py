@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from docket.events.registry import event_type
-from docket.protocol.actions import ACTIONS
-from docket.protocol.conditions import CONDITION_KEYWORDS, parse_condition
+from docket.protocol.actions import ACTIONS, SANCTION_FIELDS
+from docket.protocol.conditions import CONDITION_KEYWORDS, parse_condition, words
 from docket.protocol.engine import RECORD_ONLY
 
 DOC = Path(__file__).resolve().parent / "protocols.md"
@@ -115,9 +115,11 @@ MEANING: dict[str, str] = {
     "ratified": "the decision was ratified where a sanction requires it, and not overruled",
     "grounds_allowed": "the appeal's grounds are all among appeal_grounds",
     "sanction_among": (
-        "the step proposes or imposes one of these sanctions: the sanction of a vote's motion"
-        " (`open_vote`), of a decision whose outcome is a sanction (`issue_decision`), or the"
-        " sanction applied (`apply_sanction`); never for a step that names none"
+        "the step proposes or imposes one of these sanctions: the sanction of a vote's motion,"
+        " of a decision whose outcome is a sanction, or the sanction applied; only "
+        + words([f"`{a}`" for a in SANCTION_FIELDS])
+        + " name one, and a rule that applies this condition to any other step is refused"
+        " when the protocol is loaded"
     ),
 }
 

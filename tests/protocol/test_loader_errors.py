@@ -59,6 +59,12 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
         "rules.hearing_before_expulsion.require.any[0].not.sanction_among[1]",
         "no sanction 'banishment'; the sanctions section declares reprimand, expulsion",
     ),
+    "sanction_among_on_silent_step": (
+        32,
+        "rules.hearing_before_expulsion.require.any[0].not.sanction_among",
+        "the step close_vote names no sanction, so this condition is always false for it; "
+        "apply the rule only to open_vote, issue_decision or apply_sanction",
+    ),
     "empty": (1, "", "the file is empty"),
     "not_a_mapping": (1, "", "a protocol is a mapping of sections"),
 }
@@ -103,6 +109,7 @@ ON_THE_LINE = {
     "unknown_rule_action": "hold_trial",
     "bad_material_kind": "gossip",
     "unknown_sanction_in_condition": "banishment",
+    "sanction_among_on_silent_step": "sanction_among: [expulsion]",
 }
 
 

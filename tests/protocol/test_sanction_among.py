@@ -6,14 +6,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import yaml
 
-from docket.events.registry import validate
-from docket.protocol.actions import ACTION_FOR_EVENT
+from docket.events.registry import event_type, validate
+from docket.protocol.actions import ACTION_FOR_EVENT, ACTIONS, SANCTION_FIELDS
 from docket.protocol.conditions import Context, Not, SanctionAmong, parse_condition
 from docket.protocol.engine import evaluate, participant_of
+from docket.protocol.loader import ProtocolInvalid, parse_protocol
 from docket.protocol.state import Event, Participant
 
-from .history import REVIEW_DAY, index_of, league_with_sanction_rule, reference_events
+from .history import (
+    HEARING_BEFORE_HEAVY_SANCTION,
+    PROTOCOLS,
+    REVIEW_DAY,
+    index_of,
+    league_with_sanction_rule,
+    reference_events,
+)
 
 CHAIR = Participant("N1", frozenset({"ndc"}))
 HEAVY = SanctionAmong(("expulsion", "suspension"))
@@ -173,3 +182,65 @@ def test_every_step_allowed_live_is_not_a_violation_once_recorded(protocol, sanc
     # s.7.3 (record before work) is breached either way; s.4.3 only on expulsion.
     assert "record_before_work" in refused_by
     assert ("hearing_before_vote" in refused_by) == (sanction == "expulsion")
+
+
+# -- where the condition may be used ---------------------------------------------------
+
+
+def test_the_steps_that_name_a_sanction_are_those_whose_payload_has_the_field():
+    # SANCTION_FIELDS is what both the check and the load-time refusal read; it must
+    # agree with the event payloads, or one of them would be wrong.
+    fields = set(SANCTION_FIELDS.values())
+    for action in ACTIONS.values():
+        declared = set(event_type(action.event).payload.model_fields) & fields
+        expected = {SANCTION_FIELDS[action.name]} if action.name in SANCTION_FIELDS else set()
+        assert declared == expected, action.name
+
+
+def league_with_rule(applies_to: list[str], require: dict) -> str:
+    doc = yaml.safe_load((PROTOCOLS / "league-v1.yaml").read_text())
+    doc["rules"]["hearing_before_vote"] = {
+        **HEARING_BEFORE_HEAVY_SANCTION,
+        "applies_to": applies_to,
+        "require": require,
+    }
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
+def problems_of(text: str) -> list[tuple[str, str]]:
+    try:
+        parse_protocol(text)
+    except ProtocolInvalid as exc:
+        return [(p.field, p.message) for p in exc.problems]
+    return []
+
+
+def test_a_rule_on_the_steps_that_name_a_sanction_loads():
+    rule = HEARING_BEFORE_HEAVY_SANCTION
+    assert problems_of(league_with_rule(rule["applies_to"], rule["require"])) == []
+    bare = {"sanction_among": ["expulsion"]}
+    assert problems_of(league_with_rule(list(SANCTION_FIELDS), bare)) == []
+
+
+def test_required_on_steps_that_name_none_it_is_refused_naming_them():
+    text = league_with_rule(["close_vote", "ratify_decision"], {"sanction_among": "expulsion"})
+    assert problems_of(text) == [
+        (
+            "rules.hearing_before_vote.require.sanction_among",
+            "the steps close_vote and ratify_decision name no sanction, so this condition is "
+            "always false for them; apply the rule only to open_vote, issue_decision or "
+            "apply_sanction",
+        )
+    ]
+
+
+def test_one_step_that_names_none_among_others_is_enough_to_refuse():
+    require = {
+        "all": [
+            {"record_received": {}},
+            {"any": [{"not": {"sanction_among": ["expulsion"]}}, {"quorum": {}}]},
+        ]
+    }
+    ((field, message),) = problems_of(league_with_rule(["open_vote", "close_vote"], require))
+    assert field == "rules.hearing_before_vote.require.all[1].any[0].not.sanction_among"
+    assert message.startswith("the step close_vote names no sanction,")

@@ -14,6 +14,8 @@ class Action:
     name: str
     event: str
     title: str  # plain words, for refusals and the "what can I do" panel
+    # The payload field naming the sanction the step proposes or imposes, if it names one.
+    sanction_field: str = ""
 
 
 _ACTIONS = [
@@ -51,13 +53,13 @@ _ACTIONS = [
     Action("hold_hearing", "hearing.held", "hold the hearing"),
     Action("adjourn_hearing", "hearing.adjourned", "adjourn the hearing"),
     Action("waive_hearing", "hearing.waived", "waive the hearing"),
-    Action("open_vote", "vote.opened", "open a vote"),
+    Action("open_vote", "vote.opened", "open a vote", sanction_field="sanction"),
     Action("cast_vote", "vote.cast", "cast a vote"),
     Action("close_vote", "vote.closed", "close the vote"),
-    Action("issue_decision", "decision.issued", "issue the decision"),
+    Action("issue_decision", "decision.issued", "issue the decision", sanction_field="sanctions"),
     Action("ratify_decision", "decision.ratified", "ratify the decision"),
     Action("overrule_decision", "decision.overruled", "overrule the decision"),
-    Action("apply_sanction", "sanction.applied", "apply the sanction"),
+    Action("apply_sanction", "sanction.applied", "apply the sanction", sanction_field="sanction"),
     Action("file_appeal", "appeal.filed", "file an appeal"),
     Action("decide_appeal", "appeal.decided", "decide the appeal"),
     Action("file_objection", "objection.filed", "file a formal objection"),
@@ -82,3 +84,5 @@ _ACTIONS = [
 
 ACTIONS: dict[str, Action] = {a.name: a for a in _ACTIONS}
 ACTION_FOR_EVENT: dict[str, Action] = {a.event: a for a in _ACTIONS}
+# The only steps a sanction_among condition can hold for, by the field that names it.
+SANCTION_FIELDS: dict[str, str] = {a.name: a.sanction_field for a in _ACTIONS if a.sanction_field}

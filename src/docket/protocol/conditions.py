@@ -8,12 +8,13 @@ protocol: there is no expression language to evaluate.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from docket.protocol.actions import SANCTION_FIELDS
 from docket.protocol.calendar import add_days
 from docket.protocol.state import CaseState, Participant
 
@@ -93,6 +94,15 @@ class Condition:
     def check_names(self, protocol: Protocol) -> Iterator[tuple[Path, str]]:
         return iter(())
 
+    def check_steps(self, actions: Sequence[str]) -> str | None:
+        """What is wrong with guarding these actions by this condition (say, it could
+        never hold for one of them), or None."""
+        return None
+
+    def walk(self) -> Iterator[tuple[Path, Condition]]:
+        """This condition and every one inside it, each with its path (as in check_names)."""
+        yield (self.keyword,), self
+
     def held_reason(self, ctx: Context) -> str | None:
         """Why the condition holds, where that reads plainer under ``not`` than the
         generic "This may not happen once ..."."""
@@ -121,6 +131,12 @@ class All(Condition):
             for path, msg in item.check_names(protocol):
                 yield ("all", i, *path), msg
 
+    def walk(self) -> Iterator[tuple[Path, Condition]]:
+        yield ("all",), self
+        for i, item in enumerate(self.items):
+            for path, inner in item.walk():
+                yield ("all", i, *path), inner
+
 
 @dataclass(frozen=True)
 class AnyOf(Condition):
@@ -147,6 +163,12 @@ class AnyOf(Condition):
             for path, msg in item.check_names(protocol):
                 yield ("any", i, *path), msg
 
+    def walk(self) -> Iterator[tuple[Path, Condition]]:
+        yield ("any",), self
+        for i, item in enumerate(self.items):
+            for path, inner in item.walk():
+                yield ("any", i, *path), inner
+
 
 @dataclass(frozen=True)
 class Not(Condition):
@@ -165,6 +187,11 @@ class Not(Condition):
     def check_names(self, protocol: Protocol) -> Iterator[tuple[Path, str]]:
         for path, msg in self.item.check_names(protocol):
             yield ("not", *path), msg
+
+    def walk(self) -> Iterator[tuple[Path, Condition]]:
+        yield ("not",), self
+        for path, inner in self.item.walk():
+            yield ("not", *path), inner
 
 
 def _merge(failures: list[Failure]) -> dict[str, Any]:
@@ -450,12 +477,15 @@ class Consented(Condition):
 
 
 def named_sanctions(payload: Mapping[str, Any]) -> tuple[str, ...]:
-    """The sanctions a step proposes or imposes: a vote's motion and applying a sanction
-    name one (``sanction``); a decision lists them (``sanctions``), and imposes them only
-    when its outcome is a sanction."""
-    named = [payload.get("sanction")]
-    if payload.get("outcome", "sanction") == "sanction":
-        named.extend(payload.get("sanctions") or ())
+    """The sanctions a step proposes or imposes, read from the fields of
+    ``SANCTION_FIELDS``: a vote's motion and applying a sanction name one; a decision
+    lists them, and imposes them only when its outcome is a sanction."""
+    if payload.get("outcome", "sanction") != "sanction":
+        return ()
+    named: list[Any] = []
+    for field in dict.fromkeys(SANCTION_FIELDS.values()):
+        value = payload.get(field)
+        named.extend(value if isinstance(value, list | tuple) else [value])
     return tuple(dict.fromkeys(str(s) for s in named if s))
 
 
@@ -493,6 +523,19 @@ class SanctionAmong(Condition):
                     ("sanction_among", i),
                     f"no sanction {sanction!r}; the sanctions section declares {declared}",
                 )
+
+    def check_steps(self, actions: Sequence[str]) -> str | None:
+        # Never true for a step that names no sanction: under ``not`` the rule would
+        # never refuse it, bare it would always refuse it. Either way, not what was meant.
+        silent = [a for a in actions if a not in SANCTION_FIELDS]
+        if not silent:
+            return None
+        one = len(silent) == 1
+        return (
+            f"the step{'' if one else 's'} {words(silent)} name{'s' if one else ''} no "
+            f"sanction, so this condition is always false for {'it' if one else 'them'}; "
+            f"apply the rule only to {words(list(SANCTION_FIELDS), 'or')}"
+        )
 
 
 # -- facts about who acts -------------------------------------------------------------

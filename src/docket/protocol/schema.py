@@ -221,8 +221,8 @@ class Protocol(Strict):
 
 
 def reference_problems(p: Protocol) -> list[tuple[tuple[str | int, ...], str]]:
-    """Every name a protocol uses must be defined; each problem names its field."""
-    # Every name used must be defined; each problem names the field at fault.
+    """Every name a protocol uses must be defined, and every condition must be able to
+    hold for each action its rule applies to; each problem names the field at fault."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
     stage_ids = {s.id for s in p.stages}
     if len(stage_ids) != len(p.stages):
@@ -251,6 +251,10 @@ def reference_problems(p: Protocol) -> list[tuple[tuple[str | int, ...], str]]:
                 problems.append((("rules", rid, "applies_to", i), f"no action {act!r}"))
         for path, message in rule.require.check_names(p):
             problems.append((("rules", rid, "require", *path), message))
+        known_actions = [a for a in rule.applies_to if a in ACTIONS]
+        for path, condition in rule.require.walk():
+            if problem := condition.check_steps(known_actions):
+                problems.append((("rules", rid, "require", *path), problem))
     for did, deadline in p.deadlines.items():
         known = {a.event for a in ACTIONS.values()}
         if deadline.starts not in known:
