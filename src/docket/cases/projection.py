@@ -283,9 +283,7 @@ def write(case: Case, rows: list[Row]) -> None:
             if (p, role) not in existing and p in people
         ]
     )
-    _sync(
-        CaseBody, case, [r for r in rows if r["table"] == "body"], BODY_KEY, BODY_FIELDS
-    )
+    _sync(CaseBody, case, [r for r in rows if r["table"] == "body"], BODY_KEY, BODY_FIELDS)
     _sync(
         CaseObligation,
         case,

@@ -80,8 +80,7 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise ConfigurationError(
-            f"{name} is not installed; install the PostgreSQL client (Debian: "
-            "postgresql-client).",
+            f"{name} is not installed; install the PostgreSQL client (Debian: postgresql-client).",
             code="backup.tool_missing",
         )
     return found

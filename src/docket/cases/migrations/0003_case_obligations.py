@@ -5,52 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_panel_and_appeal_outcome'),
-        ('org', '0001_initial'),
+        ("cases", "0002_case_panel_and_appeal_outcome"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseObligation',
+            name="CaseObligation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deadline', models.CharField(max_length=80)),
-                ('clause', models.CharField(max_length=40)),
-                ('text', models.TextField()),
-                ('owed_by', models.CharField(max_length=80)),
-                ('kind', models.CharField(max_length=8)),
-                ('proceeding', models.IntegerField()),
-                ('started_seq', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField()),
-                ('due', models.DateTimeField()),
-                ('remind_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("deadline", models.CharField(max_length=80)),
+                ("clause", models.CharField(max_length=40)),
+                ("text", models.TextField()),
+                ("owed_by", models.CharField(max_length=80)),
+                ("kind", models.CharField(max_length=8)),
+                ("proceeding", models.IntegerField()),
+                ("started_seq", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField()),
+                ("due", models.DateTimeField()),
+                ("remind_at", models.DateTimeField()),
             ],
         ),
         migrations.AlterModelOptions(
-            name='case',
-            options={'ordering': ['-last_event_at', '-id']},
+            name="case",
+            options={"ordering": ["-last_event_at", "-id"]},
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['last_event_at', 'id'], name='cases_case_activity'),
+            model_name="case",
+            index=models.Index(fields=["last_event_at", "id"], name="cases_case_activity"),
         ),
         migrations.AddField(
-            model_name='caseobligation',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='obligations', to='cases.case'),
+            model_name="caseobligation",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="obligations",
+                to="cases.case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseobligation',
-            index=models.Index(fields=['due'], name='cases_caseo_due_569ed7_idx'),
+            model_name="caseobligation",
+            index=models.Index(fields=["due"], name="cases_caseo_due_569ed7_idx"),
         ),
         migrations.AddIndex(
-            model_name='caseobligation',
-            index=models.Index(fields=['kind', 'due'], name='cases_obligation_kind_due'),
+            model_name="caseobligation",
+            index=models.Index(fields=["kind", "due"], name="cases_obligation_kind_due"),
         ),
         migrations.AddConstraint(
-            model_name='caseobligation',
-            constraint=models.UniqueConstraint(fields=('case', 'deadline', 'started_seq'), name='cases_obligation_unique'),
+            model_name="caseobligation",
+            constraint=models.UniqueConstraint(
+                fields=("case", "deadline", "started_seq"), name="cases_obligation_unique"
+            ),
         ),
     ]
