@@ -16,6 +16,8 @@ from docket.accounts.services import administrator_grant
 from docket.cases.models import ProtocolVersion
 from docket.org import services
 
+from .totp import code_now
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LEAGUE = Path(settings.DOCKET_PROTOCOL_DIR) / "league-v1.yaml"
@@ -26,17 +28,6 @@ YAML = "application/yaml"
 def admin(make_user: Any) -> Any:
     user = make_user("dana.admin@example.org", name="Dana Admin")
     return administrator_grant(actor="test", account=user, reason="Runs Docket")
-
-
-def _totp(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
-
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def admin_sign_in(live_server: Any, test_password: str) -> Callable[[Page, Any],
         page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_url(re.compile(r".*/2fa/authenticate/.*|.*/accounts/.*"))
         cache.clear()
-        page.get_by_label("Code").fill(_totp(secret))
+        page.get_by_label("Code").fill(code_now(secret))
         page.get_by_role("button", name=re.compile("^Sign [Ii]n$")).click()
         page.wait_for_url(f"{live_server.url}/")
 
