@@ -10,7 +10,7 @@ from docket.cases.models import Case
 from docket.core.clock import frozen_at
 from docket.crypto.models import ContentItem
 from docket.demo.reference_live import STATEMENTS, at
-from docket.demo.testing import complaint
+from docket.demo.testing import harbor_case_with_panel
 from docket.ledger.models import LedgerEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +29,13 @@ def untouched(case: Case):
 def before_the_vote(league):
     """The reference case up to step 7: statements taken, none shown to R, no hearing."""
     p = league.person
-    with frozen_at(at("2013-03-04T19:00:00-05:00")):
-        case = complaint(league, category="physical misconduct", allegation="Code of Conduct s.2")
-        s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
-    with frozen_at(at("2013-03-11T18:00:00-04:00")):
-        s.case_open(by=p("N1"), case=case.public_id, body="ndc", reference="2013-104")
-        s.panel_name(
-            by=p("N1"),
-            case=case.public_id,
-            body="ndc",
-            members=[p("N1"), p("N2"), p("N3")],
-            chair=p("N1"),
-        )
+    case = harbor_case_with_panel(
+        league,
+        reference="2013-104",
+        category="physical misconduct",
+        allegation="Code of Conduct s.2",
+        account="",
+    )
     with frozen_at(at("2013-03-12T12:00:00-04:00")):
         s.charges_serve(
             by=p("N1"), case=case.public_id, respondent=p("R"), allegations=["A1"], notice="N."

@@ -81,17 +81,17 @@ def complaint(
     )
 
 
-def harbor_case_referred(league: League, *, identity: str | None = None) -> Case:
+def harbor_case_referred(league: League, *, identity: str | None = None, **details: str) -> Case:
     """C's complaint about R (allegation A1, Code s.2), received in person by B1 and
     referred to the NDC; not opened yet. With ``identity``, B1 records it as C's (a
-    non-member's) identity before the referral."""
+    non-member's) identity before the referral; ``details`` go to :func:`complaint`."""
     from docket.cases import services as s
     from docket.core.clock import frozen_at
     from docket.demo.reference_live import at
 
     p = league.person
     with frozen_at(at(RECEIVED_AT)):
-        case = complaint(league, account="What C told the branch.")
+        case = complaint(league, **{"account": "What C told the branch.", **details})
         if identity is not None:
             s.identity_record(by=p("B1"), case=case.public_id, person=p("C"), identity=identity)
         s.case_refer(by=p("B1"), case=case.public_id, to_body="ndc")
@@ -99,7 +99,9 @@ def harbor_case_referred(league: League, *, identity: str | None = None) -> Case
     return case
 
 
-def harbor_case_with_panel(league: League, *, reference: str, identity: str | None = None) -> Case:
+def harbor_case_with_panel(
+    league: League, *, reference: str, identity: str | None = None, **details: str
+) -> Case:
     """:func:`harbor_case_referred`, then opened by the NDC as ``reference`` (N1) with the
     panel N1 (chair), N2 and N3, on 11 March 2013."""
     from docket.cases import services as s
@@ -107,7 +109,7 @@ def harbor_case_with_panel(league: League, *, reference: str, identity: str | No
     from docket.demo.reference_live import at
 
     p = league.person
-    case = harbor_case_referred(league, identity=identity)
+    case = harbor_case_referred(league, identity=identity, **details)
     with frozen_at(at(OPENED_AT)):
         s.case_open(by=p("N1"), case=case.public_id, body="ndc", reference=reference)
         s.panel_name(
