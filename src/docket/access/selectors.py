@@ -119,7 +119,13 @@ PAGE_RELATED = ("protocol", "holding_body")
 
 
 def visible_page(
-    person: Person | None, at: datetime, start: int, stop: int, among: Q | None = None
+    person: Person | None,
+    at: datetime,
+    start: int,
+    stop: int,
+    among: Q | None = None,
+    *,
+    links: int | None = None,
 ) -> list[Case]:
     """Cases ``start`` to ``stop`` of those ``person`` may see at ``at`` (and that match
     ``among``), most recently active first: ``visible_cases(...)[start:stop]``, read so
@@ -133,11 +139,12 @@ def visible_page(
     of a chair who sits on every panel). Asked route by route, each is one walk down
     the activity index that stops after ``stop`` cases (or, for a route of few rows, a
     start from those rows); the page is the first ``stop`` of what the routes found.
+    ``links``: what ``body_links(person, at)`` answered, when the caller already asked.
     """
     if person is None:
         return []
     among = among if among is not None else Q()
-    links = body_links(person, at)
+    links = body_links(person, at) if links is None else links
     if not many(links):
         return list(
             visible_cases(person, at, links=links)

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from docket.access.selectors import case_for
 from docket.core import clock
+from docket.web.overview import Scope
 from docket.web.views.common import viewer_or_404, with_org_zone
 
 from . import charts, pdf
 from .compliance import compliance_report
-from .overview import Scope, needs_attention, other_open
+from .overview import needs_attention, other_open
 from .transparency import INTEGRITY, TransparencyReport, transparency_report
 
 

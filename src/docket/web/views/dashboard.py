@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from docket.core import clock
 
-from ..overview import Page, attention, overview, page_of, recent_activity
+from ..overview import Page, Scope, attention, overview, page_of, recent_activity
 from .common import viewer, with_org_zone
 
 GROUPS = (
@@ -32,9 +32,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     at = clock.now()
     context: dict[str, object] = {"person": person, "groups": [], "due": [], "overdue": []}
     if person is not None:
-        cases, number, has_next = page_of(person, at, page_number(request))
-        page = Page(overview(person, cases, at), number, has_next)
-        due, overdue = attention(person, at)
+        scope = Scope.of(person, at)
+        cases, number, has_next = page_of(scope, page_number(request))
+        page = Page(overview(scope, cases), number, has_next)
+        due, overdue = attention(scope)
         groups = [(key, title, [r for r in page.rows if r.group == key]) for key, title in GROUPS]
         context.update(
             page=page,

@@ -14,7 +14,7 @@ from docket.cases.models import CaseBody
 from docket.core import clock
 from docket.org.models import Body, Person, SeatTerm
 
-from ..overview import Page, overview, page_of
+from ..overview import Page, Scope, overview, page_of
 from .common import viewer, with_org_zone
 from .dashboard import page_number
 
@@ -43,8 +43,9 @@ def body_cases(request: HttpRequest, public_id: str) -> HttpResponse:
     if body is None or person is None:
         raise Http404("No such body.")
     linked = CaseBody.objects.filter(body=body, relation__in=("holder", "addressed"))
+    scope = Scope.of(person, at)
     cases, number, has_next = page_of(
-        person, at, page_number(request), among=Q(pk__in=linked.values("case_id"))
+        scope, page_number(request), among=Q(pk__in=linked.values("case_id"))
     )
-    page = Page(overview(person, cases, at), number, has_next)
+    page = Page(overview(scope, cases), number, has_next)
     return render(request, "web/body_cases.html", {"body": body, "rows": page.rows, "page": page})
