@@ -13,29 +13,53 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # pytest-xdist workers: one per core by default (each has its own test database).
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --durations=10
-LINT_PATHS := $(wildcard src tests bench)
+LINT_PATHS := $(wildcard src tests bench requirements)
 
 .PHONY: help demo serve test lint typecheck pytest-sqlite pytest-postgres browser-deps \
-        format clean
+        format clean lock lock-check lock-installed
 
 help:
 	@echo "make demo   set up .venv, migrate, load the fictional demo, serve on http://127.0.0.1:8000"
 	@echo "make test   ruff, mypy, pytest on SQLite (with browser tests), then on PostgreSQL"
-	@echo "other targets: lint typecheck pytest-sqlite pytest-postgres browser-deps format clean"
+	@echo "make lock   re-resolve requirements/*.txt after editing pyproject.toml (UPGRADE=1: newest)"
+	@echo "other targets: lint typecheck pytest-sqlite pytest-postgres browser-deps format clean lock-installed"
 
-# --- virtual environment (re-installed when pyproject.toml changes) ---------------------
+# --- virtual environment, installed from the lock ---------------------------------------
+# requirements/*.txt pin every package with its hashes (docs/decisions/0012). pip installs
+# exactly those (--require-hashes --no-deps), then the project itself without resolving
+# anything (--no-deps --no-build-isolation: its build backend comes from the lock too).
+LOCK_DIR := requirements
+LOCKFILE := $(PYTHON) $(LOCK_DIR)/lockfile.py
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Docket needs $(PYTHON) (set PYTHON=... to use another)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Fails, saying to run `make lock`, when pyproject.toml changed after the lock was made.
+lock-check:
+	@$(LOCKFILE) check
+
+$(VENV)/.installed: pyproject.toml $(LOCK_DIR)/runtime.txt | lock-check $(BIN)/python
+	$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCK_DIR)/runtime.txt
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(LOCK_DIR)/dev.txt | lock-check $(BIN)/python
+	$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCK_DIR)/dev.txt
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $(VENV)/.installed $@
+
+# Shows that what is installed is what the lock says (CI prints it before the tests).
+lock-installed: $(VENV)/.installed-dev
+	@$(BIN)/python $(LOCK_DIR)/lockfile.py installed $(LOCK_DIR)/dev.txt
+
+# Re-resolve after editing pyproject.toml, keeping every other version as it is;
+# `make lock UPGRADE=1` takes the newest versions pyproject.toml admits. Then run
+# `make test` and read the changelogs (docs/operations.md, "Upgrading dependencies").
+lock: | $(BIN)/python
+	$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCK_DIR)/dev.txt
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python $(LOCK_DIR)/lockfile.py make $(if $(UPGRADE),--upgrade)
 
 # --- demo --------------------------------------------------------------------------------
 demo: $(VENV)/.installed
@@ -52,7 +76,7 @@ serve: $(VENV)/.installed
 # --- checks ------------------------------------------------------------------------------
 # Runs every step even when an earlier one fails, then names the failed steps.
 TEST_STEPS := lint typecheck pytest-sqlite pytest-postgres
-test:
+test: lock-check
 	@start=$$(date +%s); failed=""; \
 	for step in $(TEST_STEPS); do \
 	  $(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \

@@ -62,6 +62,8 @@ ALLAUTH = [
     "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn",
     "mfa_add_webauthn", "mfa_reauthenticate_webauthn", "mfa_remove_webauthn",
     "mfa_edit_webauthn", "mfa_login_webauthn",
+    # allauth 65.22: re-authentication by a code sent by email
+    "account_request_reauthentication_code", "account_confirm_reauthentication_code",
 ]  # fmt: skip
 API_ACTIONS = [
     "complaint_acknowledge", "jurisdiction_assess", "case_open", "case_refer",
