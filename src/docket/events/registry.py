@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_args, get_origin
@@ -158,13 +159,20 @@ def _map(model: type[BaseModel], payload: dict[str, Any], translate: Any) -> dic
 
 
 _loaded = False
+_loading = threading.RLock()
 
 
 def _load_vocabulary() -> None:
     # Importing the vocabulary modules registers their types; done lazily so that
-    # importing the registry alone stays cheap and free of cycles.
+    # importing the registry alone stays cheap and free of cycles. The flag is set only
+    # once the import has finished, under a lock: a second thread arriving meanwhile
+    # waits instead of reading a half-filled registry (issue 24, finding 8).
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    from docket.events import vocabulary  # noqa: F401
+    with _loading:
+        if _loaded:
+            return
+        from docket.events import vocabulary  # noqa: F401
+
+        _loaded = True
