@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from docket.core import safefiles
 from docket.core.yamlfile import FileInvalid, Loc, Problem, dotted, line_of, pydantic_problems
 from docket.core.yamlfile import read_yaml as _read_yaml
 from docket.events.registry import InvalidPayload, UnknownEventType, map_references, validate
@@ -132,10 +133,16 @@ def parse(text: str, source: str, base: Path | None = None) -> Parsed:
     for key, item in doc.content.items():
         if (item.text is None) == (item.file is None):
             problem(("content", key), "give either text or file")
-        if item.file is not None and (
-            ".." in Path(item.file).parts or Path(item.file).is_absolute()
-        ):
-            problem(("content", key, "file"), "attachments must be inside the file's folder")
+        if item.file is not None:
+            try:
+                # Issue 24, finding 3: no symbolic link is followed, nothing outside.
+                if base is None:
+                    safefiles.check_name(item.file)
+                else:
+                    safefiles.check_inside(base, item.file)
+            except safefiles.OutsideFolder as exc:
+                message = f"attachments must be inside the file's folder: {exc}"
+                problem(("content", key, "file"), message)
     events: list[Event] = []
     previous: datetime | None = None
     for i, entry in enumerate(doc.events):
@@ -223,7 +230,16 @@ def content_bytes(parsed: Parsed, key: str, passphrase: str | None) -> bytes:
     if entry.text is not None:
         return entry.text.encode("utf-8")
     assert entry.file is not None
-    raw = (parsed.base / entry.file).read_bytes()
+    try:
+        raw = safefiles.read_inside(parsed.base, entry.file)
+    except safefiles.OutsideFolder as exc:
+        from docket.core.errors import InvalidInput
+
+        raise InvalidInput(
+            f"The attachment {entry.file} of {key} is refused: {exc}.",
+            code="interchange.attachment_outside",
+            data={"content": key, "file": entry.file},
+        ) from None
     if entry.sealed:
         if not passphrase:
             from docket.core.errors import InvalidInput
