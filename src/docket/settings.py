@@ -18,6 +18,15 @@ DOCKET_TIME_ZONE        the organization's time zone (default UTC).
 DOCKET_SITE_URL         absolute URL used in notices (default http://127.0.0.1:8000).
 DOCKET_EMAIL_URL        smtp://user:pass@host:port, or console:// (default console in debug).
 DOCKET_DEFAULT_FROM_EMAIL  sender of notices.
+DOCKET_TRUSTED_PROXIES  comma-separated addresses or networks (CIDR) of the reverse
+                        proxies in front of Docket; only requests from them may name the
+                        client in X-Forwarded-For (default: none, REMOTE_ADDR is the client).
+DOCKET_CACHE_URL        the cache shared by every process (sign-in and MFA rate limits,
+                        TOTP replay): db:// (default, a table in the database) or
+                        redis://host:port/db (needs the redis package).
+DOCKET_MAX_REQUEST_BYTES  largest request body (default 60 MiB); larger ones get 413
+                        before the body is read. Set the proxy's limit to match.
+DOCKET_MAX_REQUEST_FILES  most files in one request (default 5).
 
 Values are read once when Django configures itself; application code reads them through
 ``django.conf.settings`` at call time, never at import time.
@@ -109,6 +118,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "docket.web.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -294,6 +304,36 @@ FILE_UPLOAD_HANDLERS = ["docket.crypto.uploads.BoundedMemoryUploadHandler"]
 DOCKET_CONTENT_INLINE_MAX = int(_env("DOCKET_CONTENT_INLINE_MAX", str(64 * 1024)))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+# --- Limits that hold across processes and behind a proxy (issue 24) ---------------------
+# Request bodies are capped before they are read (docket.web.limits), files per request
+# by Django's parser; per-file limits are DOCKET_MAX_UPLOAD_BYTES.
+DOCKET_MAX_REQUEST_BYTES = int(_env("DOCKET_MAX_REQUEST_BYTES", str(60 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(_env("DOCKET_MAX_REQUEST_FILES", "5"))
+DOCKET_TRUSTED_PROXIES = _list("DOCKET_TRUSTED_PROXIES", "")
+
+
+def _cache() -> dict[str, object]:
+    # Rate limits and TOTP replay protection must be seen by every worker and app
+    # server, so the default cache is a table in the database (docket_cache, created
+    # by the accounts migrations), never per-process memory. Problems with the value
+    # are reported by the system check docket.E002.
+    url = _env("DOCKET_CACHE_URL", "db://")
+    scheme = urlparse(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":  # one process only: for tests of a single process, never prod
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "docket_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+
+
+CACHES = {"default": _cache()}
+DOCKET_CACHE_URL = _env("DOCKET_CACHE_URL", "db://")
+# ------------------------------------------------------------------------------------------
 
 
 def _email() -> None:

@@ -9,3 +9,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's rate limits count by: behind a trusted proxy, the client's
+        from X-Forwarded-For, never the proxy's (issue 24, finding 5)."""
+        from docket.web.client import client_ip
+
+        return client_ip(request)

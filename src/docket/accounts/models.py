@@ -152,3 +152,24 @@ class GrantEnd(models.Model):
 
     def __str__(self) -> str:
         return f"grant of {self.person_id} in case {self.case_id} ended {self.until:%Y-%m-%d}"
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (``CACHES`` in settings: ``docket_cache``).
+
+    Sign-in and MFA rate limits and TOTP replay protection live in the cache; it must be
+    shared by every worker and app server, so by default it is this table (issue 24,
+    finding 4). Declared as a model so that ``docket migrate`` creates it and test
+    flushes empty it; the columns are exactly those of ``createcachetable``. Django's
+    ``DatabaseCache`` reads and writes it; nothing else does.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "docket_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key

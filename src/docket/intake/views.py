@@ -49,6 +49,7 @@ from docket.intake.routing import (
 from docket.intake.subjects import case_url, notices_about, notices_for
 from docket.org.models import Membership, Organization, Person
 from docket.org.selectors import person_for_user
+from docket.web.client import client_ip
 from docket.web.mfa import mfa_required
 
 SESSION_REPORT = "intake.report"
@@ -57,7 +58,7 @@ REPORTER_IDLE_SECONDS = 30 * 60
 
 
 def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    return client_ip(request)
 
 
 def _zone() -> ZoneInfo:
