@@ -28,6 +28,11 @@ PARTY_ROLES = ("complainant", "respondent", "complainant_advocate", "respondent_
 # away (a conflict bars the seat, the panel and grants, not one's own case).
 OWN_ROLES = (*PARTY_ROLES, "witness", "reporter")
 PANEL_ROLES = ("panel", "panel_chair")
+# Parts that keep a person from the whole record whatever seat they hold: a party's side
+# (one does not judge one's own case) and a declared conflict. Any other part (a witness)
+# never lowers what a seat, a panel, an investigation or a grant gives.
+LIMITING_ROLES = (*PARTY_ROLES, "conflicted")
+WHOLE_RECORD_ROLES = (*PANEL_ROLES, "investigator", "grantee")
 
 
 def _in_term(at: datetime) -> Q:
@@ -225,13 +230,24 @@ class Standing:
     @property
     def full_record(self) -> bool:
         """Bodies, panels, investigators and grantees see the whole record — never someone
-        on a party's side or a witness, whatever seat they also hold, and never someone
-        who declared a conflict."""
-        if self.roles & {*PARTY_ROLES, "witness", "conflicted"}:
+        on a party's side, whatever seat they also hold, and never someone with a declared
+        conflict. A witness's part does not lower what their seat gives."""
+        if self.roles & set(LIMITING_ROLES):
             return False
-        return bool(self.bodies) or bool(
-            self.roles & {"panel", "panel_chair", "investigator", "grantee"}
-        )
+        return bool(self.bodies) or bool(self.roles & set(WHOLE_RECORD_ROLES))
+
+
+def seats_in_case(person: Person, case: Case, at: datetime | None = None) -> frozenset[str]:
+    """The bodies (protocol keys) through which ``person`` holds a seat in ``case`` at
+    ``at``: those they sit on that hold the case now or to which it was addressed. What
+    the protocol engine needs to know, beyond the record, before it lets someone give
+    this person a part in the case (``docket.protocol.engine.Named``)."""
+    at = at or clock.now()
+    return frozenset(
+        CaseBody.objects.filter(case=case, body__in=_seat_bodies(person, at))
+        .filter(Q(relation="holder", current=True) | Q(relation="addressed"))
+        .values_list("body__key", flat=True)
+    )
 
 
 def case_for(person: Person | None, public_id: str, at: datetime | None = None) -> Standing:

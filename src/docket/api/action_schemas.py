@@ -66,6 +66,10 @@ class ActionIn(Schema):
     )
     # Fields holding a person's public id (or a list of them).
     PERSONS: ClassVar[tuple[str, ...]] = ()
+    # Of those, the fields naming someone the step gives a part in the case: an id on no
+    # record goes to the service as None, and the engine refuses it with the same answer
+    # as anyone else who may not be given the part (no answer tells who exists).
+    FOR_PART: ClassVar[tuple[str, ...]] = ()
 
     def to_kwargs(self, person: Resolver) -> dict[str, Any]:
         values = {k: getattr(self, k) for k in type(self).model_fields}
@@ -75,9 +79,18 @@ class ActionIn(Schema):
             value = values.get(name)
             if isinstance(value, list):
                 values[name] = [person(v, name) for v in value]
+            elif value is not None and name in self.FOR_PART:
+                values[name] = _for_part(person, value, name)
             elif value is not None:
                 values[name] = person(value, name)
         return check_moments(values)
+
+
+def _for_part(person: Resolver, value: str, name: str) -> Person | None:
+    try:
+        return person(value, name)
+    except InvalidInput:
+        return None
 
 
 class DeviableIn(ActionIn):
@@ -380,6 +393,7 @@ class AdvocateNameIn(ActionIn):
     advocate: PublicId
     replaces: PublicId | None = None
     PERSONS = ("advocate", "replaces")
+    FOR_PART = ("advocate",)
 
 
 class ParticipationChooseIn(ActionIn):
@@ -421,6 +435,7 @@ class StatementRecordIn(DeviableIn):
     label: Label
     text: Required
     PERSONS = ("author",)
+    FOR_PART = ("author",)
 
 
 class StatementCorrectIn(ActionIn):

@@ -16,13 +16,20 @@ from typing import Any
 
 from django.db import transaction
 
-from docket.access.selectors import case_for
+from docket.access.selectors import case_for, seats_in_case
 from docket.core import clock
 from docket.core.errors import InvalidInput, ProtocolRefusal
 from docket.ledger.models import LedgerEvent
 from docket.ledger.services import ledger_append
 from docket.org.models import Body, Person, SeatTerm
-from docket.protocol.engine import Evaluation, Verdict, evaluate, participant_of
+from docket.protocol.engine import (
+    PART_FIELDS,
+    Evaluation,
+    Named,
+    Verdict,
+    evaluate,
+    participant_of,
+)
 from docket.protocol.schema import Protocol
 from docket.protocol.state import Event, Participant
 
@@ -142,6 +149,23 @@ def _participant(person: Person, capacity: str) -> Participant:
     return participant_of(probe)
 
 
+def named_in(
+    ctx: CaseContext, action: str, payload: Mapping[str, Any], at: datetime
+) -> Named | None:
+    """For a step that gives someone a part in the case (``engine.PART_FIELDS``), what
+    the engine needs beyond the record: whether that person is on record here, and the
+    bodies through which they hold a seat in the case (``access.seats_in_case``). The
+    engine decides; this only reads."""
+    field_name = PART_FIELDS.get(action)
+    if field_name is None:
+        return None
+    public_id = str(payload.get(field_name) or "")
+    named = Person.objects.filter(public_id=public_id).first() if public_id else None
+    if named is None:
+        return {}
+    return {public_id: seats_in_case(named, ctx.case, at)}
+
+
 def refusal(ctx: CaseContext, verdict: Verdict) -> ProtocolRefusal:
     reasons: list[dict[str, Any]] = [
         {
@@ -191,6 +215,7 @@ def perform(
     if deviation is not None:
         deviation = {**deviation, "rules": list(deviation.get("rules", []))}
     evaluation = ctx.evaluation if occurred_at is None else evaluate(ctx.protocol, ctx.events, at)
+    named = named_in(ctx, action, clean, at) if enforce else None
     if capacity is None:
         candidates = capacities_of(ctx, person, at)
         if deviation is not None:
@@ -202,13 +227,13 @@ def perform(
             else:
                 deviation = None
         verdicts = [
-            (c, evaluation.check(action, _participant(person, c), clean, deviation))
+            (c, evaluation.check(action, _participant(person, c), clean, deviation, named))
             for c in candidates
         ]
         chosen = next(((c, v) for c, v in verdicts if v.allowed), verdicts[0])
         capacity, verdict = chosen
     else:
-        verdict = evaluation.check(action, _participant(person, capacity), clean, deviation)
+        verdict = evaluation.check(action, _participant(person, capacity), clean, deviation, named)
     if enforce and not verdict.allowed:
         if all(r.code == "protocol.unknown_reference" for r in verdict.refusals):
             raise InvalidInput(

@@ -34,9 +34,33 @@ RECORD_ONLY = frozenset(
 )
 
 
+# Stable reason codes of the engine's refusals (``Refusal.code``); tests, the API and the
+# pages rely on them.
+NOT_PROVIDED = "protocol.not_provided"
+NOT_EMPOWERED = "protocol.not_empowered"
+WRONG_STAGE = "protocol.wrong_stage"
+RULE = "protocol.rule"
+INVALID = "protocol.invalid"
+UNKNOWN_REFERENCE = "protocol.unknown_reference"
+# A step would give someone a part in the case (a statement's author, an advocate) that
+# the record does not allow them: see ``PART_FIELDS`` and ``_check_part``.
+PART_REFUSED = "protocol.part_refused"
+# An access grant is ended for someone who holds none.
+NO_GRANT = "protocol.no_grant"
+
+# Steps that give a part in the case to the person a payload field names, and the field.
+PART_FIELDS: dict[str, str] = {"record_statement": "author", "name_advocate": "advocate"}
+
+# What the caller knows of the people a step would give a part to, beyond the record:
+# person id -> the bodies through which they hold a seat in the case now (holding it or
+# addressed by it). A person missing from the mapping is on no record here. ``None``
+# (judging history): nothing is known beyond the record.
+Named = Mapping[str, frozenset[str]]
+
+
 @dataclass(frozen=True)
 class Refusal:
-    code: str  # protocol.not_provided | not_empowered | wrong_stage | rule | invalid
+    code: str  # one of the reason codes above
     clause: str
     reason: str
     rule: str | None = None
@@ -120,10 +144,19 @@ class Evaluation:
         participant: Participant,
         payload: Mapping[str, Any] | None = None,
         deviation: Mapping[str, Any] | None = None,
+        named: Named | None = None,
     ) -> Verdict:
-        """May ``participant`` take ``action`` now (with this payload, this deviation)?"""
+        """May ``participant`` take ``action`` now (with this payload, this deviation)?
+        ``named``: the seats of the people the step would give a part to (``Named``)."""
         return judge(
-            self.protocol, self.state, action, participant, payload or {}, self.at, deviation
+            self.protocol,
+            self.state,
+            action,
+            participant,
+            payload or {},
+            self.at,
+            deviation,
+            named,
         )
 
     def permitted(self, participant: Participant) -> list[Verdict]:
@@ -221,6 +254,7 @@ def judge(
     payload: Mapping[str, Any],
     at: datetime,
     deviation: Mapping[str, Any] | None = None,
+    named: Named | None = None,
 ) -> Verdict:
     if action not in ACTIONS:
         return Verdict(action, False, (Refusal("protocol.unknown_action", "", "Unknown action."),))
@@ -239,7 +273,7 @@ def judge(
                 ),
             ),
         )
-    return _judge(protocol, c, state, participant, payload, at, deviation)
+    return _judge(protocol, c, state, participant, payload, at, deviation, named)
 
 
 def _judge(
@@ -250,6 +284,7 @@ def _judge(
     payload: Mapping[str, Any],
     at: datetime,
     deviation: Mapping[str, Any] | None,
+    named: Named | None = None,
 ) -> Verdict:
     action, rule_of = c.name, c.rule
     refusals: list[Refusal] = []
@@ -275,6 +310,10 @@ def _judge(
     if payload:
         for check in c.checks:
             check(protocol, state, participant, payload, refusals)
+        if action in PART_FIELDS:
+            _check_part(c, state, participant, payload, named, refusals)
+        elif action == "revoke_access":
+            _check_revoke(c, state, payload, at, refusals)
     failed_rules: list[str] = []
     if c.rules:
         ctx: Context | None = None
@@ -497,6 +536,106 @@ def _role_check(kind: str) -> Check:
     return check
 
 
+# Parts a person holds through the case itself that bar them from being given another
+# part by someone else: the panel (sitting or recused), the investigation, a declared
+# conflict. A seat in a body that holds the case or is addressed by it comes from
+# ``named``: the record does not hold seats.
+_SEATED_PARTS = frozenset({"panel", "investigator"})
+
+
+def _seated(state: CaseState, person: str, named: Named | None) -> bool:
+    current = state.proceeding
+    return bool(
+        state.roles_of(person) & _SEATED_PARTS
+        or person in state.conflicted
+        or (current is not None and person in current.panel)
+        or (named is not None and named.get(person))
+    )
+
+
+def _check_part(
+    c: _Compiled,
+    state: CaseState,
+    who: Participant,
+    p: Mapping[str, Any],
+    named: Named | None,
+    found: Found,
+) -> None:
+    """Who may give whom a part in the case, decided here for every path (pages, API,
+    imports): a statement is recorded by its author, their side's advocate, or the body
+    holding the case on someone's behalf, under the author's real part; a new witness is
+    called only by the body holding the case; an advocate is nobody who already takes
+    part in the case otherwise or sits on it. A seat holder (the holding or an addressed
+    body, the panel, the investigator, someone with a declared conflict) is given a part
+    only by their own act. One answer for every refusal (and for a person on no record),
+    so that the answer tells nobody who takes part in the case or who exists."""
+    field = PART_FIELDS[c.name]
+    if c.name == "record_statement" and "supersedes" in p:
+        return  # a correction keeps the author and part of the statement it corrects
+    person = str(p.get(field) or "")
+    if _part_allowed(c.name, state, who, p, person, named):
+        return
+    what = "advocate" if c.name == "name_advocate" else "the author of this statement"
+    found.append(
+        Refusal(
+            PART_REFUSED,
+            c.rule.clause,
+            f"That person cannot be named {what} in this case.",
+            data={"field": field},
+        )
+    )
+
+
+def _part_allowed(
+    action: str,
+    state: CaseState,
+    who: Participant,
+    p: Mapping[str, Any],
+    person: str,
+    named: Named | None,
+) -> bool:
+    if not person or (named is not None and person not in named):
+        return False
+    roles = state.roles_of(person)
+    actor = who.person
+    by_self = actor == person
+    seated = _seated(state, person, named)
+    if action == "name_advocate":
+        side = str(p.get("party", ""))
+        other = {"complainant": "respondent", "respondent": "complainant"}.get(side)
+        if other is None or by_self:
+            return False
+        return not (roles & {"party", "witness", f"{other}_advocate"} or seated)
+    # record_statement
+    role = str(p.get("role", ""))
+    for_body = _for_holding_body(state, who) or "investigator" in state.roles_of(actor)
+    if role in _SIDES:
+        if role not in roles:
+            return False
+        return by_self or for_body or f"{role}_advocate" in state.roles_of(actor)
+    if role != "witness" or roles & {"party", "advocate"}:
+        return False
+    if by_self:
+        return "witness" in roles or for_body or seated
+    return for_body and not seated
+
+
+def _check_revoke(
+    c: _Compiled, state: CaseState, p: Mapping[str, Any], at: datetime, found: Found
+) -> None:
+    """Access is ended only for someone who holds a grant to this case now."""
+    until = state.grants.get(str(p.get("person", "")))
+    if until is None or until <= at:
+        found.append(
+            Refusal(
+                NO_GRANT,
+                c.rule.clause,
+                "That person holds no access grant to this case.",
+                data={"field": "person"},
+            )
+        )
+
+
 _SPECIFIC: dict[str, Check] = {
     "cast_vote": _check_cast,
     "close_vote": _check_close,
@@ -680,6 +819,9 @@ def evaluate(protocol: Protocol, events: Iterable[Event], at: datetime) -> Evalu
                 deviations.append(_deviation_record(event, verdict))
             elif not verdict.allowed:
                 _add_violations(violations, state, event, verdict)
+                if any(r.code == PART_REFUSED for r in verdict.refusals):
+                    # On the record as it happened, but it gives nobody a part.
+                    state.withheld.add(event.seq)
         state.apply(event)
         if step is not None and step[1]:
             state.stage = step[1]

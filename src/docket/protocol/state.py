@@ -133,6 +133,11 @@ class CaseState:
     witnesses: set[str] = field(default_factory=set)
     investigators: set[str] = field(default_factory=set)
     conflicted: set[str] = field(default_factory=set)
+    # person -> end of their explicit access grant, while it has not been revoked
+    grants: dict[str, datetime] = field(default_factory=dict)
+    # Events whose part-giving the engine refused (``engine.PART_REFUSED``): recorded
+    # history keeps them, but they give nobody a part.
+    withheld: set[int] = field(default_factory=set)
     proceedings: list[Proceeding] = field(default_factory=list)
     material: dict[str, Material] = field(default_factory=dict)
     disclosed: dict[str, dict[str, int]] = field(
@@ -314,6 +319,8 @@ def _investigator(s: CaseState, e: Event) -> None:
 
 
 def _advocate(s: CaseState, e: Event) -> None:
+    if e.seq in s.withheld:
+        return
     group = s.advocates[str(e.payload["party"])]
     if e.payload.get("replaces"):
         group.discard(str(e.payload["replaces"]))
@@ -338,7 +345,7 @@ def _consented(s: CaseState, e: Event) -> None:
 def _statement(s: CaseState, e: Event) -> None:
     role = str(e.payload["role"])
     s._add_material(e, f"{role}_statement", str(e.payload["label"]), str(e.payload["author"]))
-    if role == "witness":
+    if role == "witness" and e.seq not in s.withheld:
         s.witnesses.add(str(e.payload["author"]))
     superseded = e.payload.get("supersedes")
     if superseded and superseded in s.material:
@@ -447,6 +454,18 @@ def _deviation_granted(s: CaseState, e: Event) -> None:
         s.proceeding.granted[str(rule)] = (e.capacity[5:], e.seq, str(e.payload["justification"]))
 
 
+def _granted(s: CaseState, e: Event) -> None:
+    until = e.payload.get("until")
+    if isinstance(until, str):
+        s.grants[str(e.payload["person"])] = datetime.fromisoformat(until)
+    elif isinstance(until, datetime):
+        s.grants[str(e.payload["person"])] = until
+
+
+def _revoked(s: CaseState, e: Event) -> None:
+    s.grants.pop(str(e.payload["person"]), None)
+
+
 def _closed(s: CaseState, e: Event) -> None:
     s.closed = True
 
@@ -506,6 +525,8 @@ _HANDLERS: dict[str, Callable[[CaseState, Event], None]] = {
     "mistrial.declared": _void,
     "proceeding.annulled": _void,
     "deviation.granted": _deviation_granted,
+    "access.granted": _granted,
+    "access.revoked": _revoked,
     "case.closed": _closed,
     "case.reopened": _reopened,
 }

@@ -1,5 +1,5 @@
 """The compliance overview: the open cases a person follows as a whole (through a body,
-a panel, an investigation or a grant; never as a party or witness), those that need
+a panel, an investigation or a grant; never as a party), those that need
 attention first.
 
 Everything listed is read from the projections — ``Case.violations`` and

@@ -292,7 +292,7 @@ class HandOverForm(ActionForm):
 class AdvocateForm(ActionForm):
     action = "name_advocate"
     party = forms.ChoiceField(label=_("Advocate for"))
-    advocate = PersonRefField(label=_("Advocate"))
+    advocate = PersonRefField(label=_("Advocate"), for_part=True)
 
     def setup(self, page: CasePage) -> None:
         self.fields["party"].choices = _side_choices(page)  # type: ignore[attr-defined]
@@ -384,6 +384,7 @@ class StatementForm(ActionForm):
     author = PersonRefField(
         label=_("Witness"),
         required=False,
+        for_part=True,
         help_text=_("For a witness: their member number or Docket person id."),
     )
     label = forms.CharField(
@@ -399,22 +400,29 @@ class StatementForm(ActionForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         role = data.get("role")
-        if role == "witness" and not data.get("author"):
+        typed = str(self.data.get(self.add_prefix("author"), "") or "").strip()
+        if role == "witness" and "author" in self.fields and not typed:
             self.add_error("author", _("Say who the witness is."))
         return data
 
     def perform(self, by: Person, case: str, options: Common) -> LedgerEvent:
         d = self.cleaned_data
         role = d["role"]
+        author: Person | None
         if role == "witness":
-            author = d["author"]
+            # The engine decides whether this person may be a witness here; the form
+            # only names them.
+            author = d.get("author")
         else:
             group = (
                 self.page.state.complainants
                 if role == "complainant"
                 else self.page.state.respondents
             )
-            author = _person(sorted(group)[0])
+            # A party's own statement is theirs; anyone else records it for the first
+            # party of that side (the engine checks the part).
+            mine = by.public_id if by.public_id in group else None
+            author = _person(mine or sorted(group)[0]) if group else None
         return s.statement_record(
             by=by, case=case, author=author, role=role, label=d["label"], text=d["text"], **options
         )

@@ -17,13 +17,19 @@ PARTY_CHOICES = [("complainant", _("Complainant")), ("respondent", _("Respondent
 
 
 class PersonRefField(forms.CharField):
-    """A person named by member number or Docket person id."""
+    """A person named by member number or Docket person id.
+
+    ``for_part=True``: the person is to be given a part in the case (an advocate, a
+    statement's author). A reference that names no one on record then cleans to ``None``
+    and goes to the service, whose engine refuses it exactly as it refuses anyone who
+    may not be given the part: the answer never tells whether a member number exists."""
 
     default_error_messages = {
         "unknown": _("No one with that member number or person id is on record."),
     }
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, for_part: bool = False, **kwargs: Any) -> None:
+        self.for_part = for_part
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault(
             "help_text", _("Their member number (for example L-0877) or their Docket person id.")
@@ -39,6 +45,8 @@ class PersonRefField(forms.CharField):
         if member is not None:
             return member.person
         person = Person.objects.filter(public_id=text).first()
+        if person is None and self.for_part:
+            return None
         if person is None:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         return person

@@ -13,7 +13,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from docket.access.selectors import (
+    LIMITING_ROLES,
     PARTY_ROLES,
+    WHOLE_RECORD_ROLES,
     body_links,
     many,
     visible_cases,
@@ -73,11 +75,9 @@ class CaseRow:
     @property
     def full_record(self) -> bool:
         # As on the case page (access.selectors.Standing.full_record).
-        if self.roles & {*PARTY_ROLES, "witness", "conflicted"}:
+        if self.roles & set(LIMITING_ROLES):
             return False
-        return bool(self.bodies) or bool(
-            self.roles & {"panel", "panel_chair", "investigator", "grantee"}
-        )
+        return bool(self.bodies) or bool(self.roles & set(WHOLE_RECORD_ROLES))
 
     @property
     def role_label(self) -> str:
@@ -227,7 +227,7 @@ def attention(scope: Scope) -> tuple[list[Running], list[Running]]:
 
 def whole_record_q(person: Person, at: datetime, seats: dict[int, str], case: str = "case_id") -> Q:
     """Rows whose case (the field ``case``) ``person`` follows as a whole — through a
-    body, a panel, an investigation or a grant, not as a party or witness: the
+    body, a panel, an investigation or a grant, not as a party: the
     ``CaseRow.full_record`` rule, checked row by row so the database can stop early."""
     parts = CaseRole.objects.filter(case=OuterRef(case), person=person).filter(
         Q(until__isnull=True) | Q(until__gt=at)
@@ -235,8 +235,8 @@ def whole_record_q(person: Person, at: datetime, seats: dict[int, str], case: st
     through_body = CaseBody.objects.filter(case=OuterRef(case), body_id__in=list(seats)).filter(
         Q(relation="holder", current=True) | Q(relation="addressed")
     )
-    through_part = parts.filter(role__in=("panel", "panel_chair", "investigator", "grantee"))
-    own_side = parts.filter(role__in=(*PARTY_ROLES, "witness", "conflicted"))
+    through_part = parts.filter(role__in=WHOLE_RECORD_ROLES)
+    own_side = parts.filter(role__in=LIMITING_ROLES)
     return (Q(Exists(through_body)) | Q(Exists(through_part))) & ~Q(Exists(own_side))
 
 

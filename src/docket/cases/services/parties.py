@@ -14,18 +14,21 @@ def advocate_name(
     by: Person,
     case: str,
     party: str,
-    advocate: Person,
+    advocate: Person | None,
     replaces: Person | None = None,
     expect_seq: int | None = None,
 ) -> LedgerEvent:
-    """A party names (or changes) their advocate."""
+    """A party names (or changes) their advocate. The engine refuses anyone who takes
+    part in the case otherwise or holds a seat in it (``engine.PART_FIELDS``);
+    ``advocate=None`` is a reference that named no one on record, refused with the same
+    answer."""
     return act(
         by,
         case,
         "name_advocate",
         {
             "party": party,
-            "advocate": advocate.public_id,
+            "advocate": advocate.public_id if advocate is not None else "",
             "replaces": replaces.public_id if replaces else None,
         },
         expect_seq=expect_seq,

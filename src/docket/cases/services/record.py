@@ -44,14 +44,20 @@ def statement_record(
     *,
     by: Person,
     case: str,
-    author: Person,
+    author: Person | None,
     role: str,
     label: str,
     text: str,
     deviation: Deviation = None,
     expect_seq: int | None = None,
 ) -> LedgerEvent:
-    """Record a statement of a party or witness, encrypted; the ledger keeps its id."""
+    """Record a statement of a party or witness, encrypted; the ledger keeps its id.
+
+    Recorded by its author, their side's advocate, or the body holding the case on the
+    author's behalf, under the author's real part; only the body holding the case calls
+    a new witness, and nobody else makes a seat holder one (the engine decides,
+    ``engine.PART_FIELDS``). ``author=None`` is a reference that named no one on
+    record, refused with the same answer."""
     if role not in STATEMENT_ROLES:
         raise InvalidInput(f"{role!r} is not a kind of statement.", data={"field": "role"})
     body = text_required(text, "text")
@@ -61,8 +67,10 @@ def statement_record(
         case,
         "record_statement",
         lambda ctx: {
-            "item": seal(ctx, kind="statement", text=body, author=author),
-            "author": author.public_id,
+            # Sealed under the author's name; a refused step (an author on no record
+            # included) rolls the sealed item back with everything else.
+            "item": seal(ctx, kind="statement", text=body, author=author or by),
+            "author": author.public_id if author is not None else "",
             "role": role,
             "label": label,
         },

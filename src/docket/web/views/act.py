@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from docket.accounts.second_factor import has_second_factor
 from docket.core.errors import Conflict, InvalidInput, PermissionDenied, ProtocolRefusal
+from docket.protocol.engine import NOT_EMPOWERED
 
 from ..actions import ActionForm
 from ..casepage import CasePage, case_page
@@ -48,6 +49,16 @@ def act(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
         "title": form_class.title or (choice.title if choice else action),
         "confirm_needed": action in CONFIRM,
     }
+    if _not_theirs(choice):
+        # Refused before any form is built or read: a form's choices (a body's members,
+        # the people in the case) are for those who may take the step. A POST gets the
+        # answer the service would give; a GET is told the step is not theirs.
+        if request.method == "GET":
+            context["denied"] = " ".join(str(r["message"]) for r in choice.reasons)
+            return render(request, "web/act.html", context, status=403)
+        context["refusal"] = True
+        context["reasons"] = list(choice.reasons)
+        return render(request, "web/act.html", context, status=409)
     if request.method == "GET":
         context["form"] = form_class(page=page)
         return render(request, "web/act.html", context)
@@ -87,6 +98,14 @@ def act(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
         return own
     messages.success(request, _("Done: %(step)s.") % {"step": context["title"]})
     return redirect(reverse("web:case", args=[page.case.public_id]))
+
+
+def _not_theirs(choice: Any) -> bool:
+    """The engine says the viewer may not take this step in any capacity they hold (not
+    a refusal by the rules or the stage, which the form explains)."""
+    if choice is None or choice.allowed:
+        return False
+    return any(r["code"] == NOT_EMPOWERED for r in choice.reasons)
 
 
 def _summary(form: ActionForm) -> list[tuple[str, str]]:
