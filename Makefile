@@ -19,7 +19,7 @@ LINT_PATHS := $(wildcard src tests bench requirements)
         format clean lock lock-check lock-installed
 
 help:
-	@echo "make demo   set up .venv, migrate, load the fictional demo, serve on http://127.0.0.1:8000"
+	@echo "make demo   set up .venv, migrate, load the fictional demo, serve on http://$(BIND)"
 	@echo "make test   ruff, mypy, pytest on SQLite (with browser tests), then on PostgreSQL"
 	@echo "make lock   re-resolve requirements/*.txt after editing pyproject.toml (UPGRADE=1: newest)"
 	@echo "other targets: lint typecheck pytest-sqlite pytest-postgres browser-deps format clean lock-installed"
@@ -62,16 +62,19 @@ lock: | $(BIN)/python
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python $(LOCK_DIR)/lockfile.py make $(if $(UPGRADE),--upgrade)
 
 # --- demo --------------------------------------------------------------------------------
+# Where `make demo` and `make serve` listen; links in notices and invitations follow it
+# unless DOCKET_SITE_URL says otherwise (e.g. make demo BIND=0.0.0.0:8080).
+BIND ?= 127.0.0.1:8000
+
 demo: $(VENV)/.installed
 	$(DOCKET) migrate --noinput
-	@if $(DOCKET) help keys >/dev/null 2>&1; then $(DOCKET) keys init; \
-	  else echo "(docket keys init is not available yet; skipping)"; fi
-	$(DOCKET) demo
+	$(DOCKET) keys init
+	$(DOCKET) demo --bind $(BIND)
 	@echo
-	$(DOCKET) serve --bind 127.0.0.1:8000
+	$(DOCKET) serve --bind $(BIND)
 
 serve: $(VENV)/.installed
-	$(DOCKET) serve --bind 127.0.0.1:8000
+	$(DOCKET) serve --bind $(BIND)
 
 # --- checks ------------------------------------------------------------------------------
 # Runs every step even when an earlier one fails, then names the failed steps.

@@ -94,7 +94,7 @@ def make(upgrade: bool) -> int:
             if lock.exists():  # keep today's versions unless asked to upgrade
                 out.write_text(lock.read_text(encoding="utf-8"), encoding="utf-8")
             argv = ["uv", "pip", "compile", str(PYPROJECT), str(build_in), *extra, *common]
-            done = subprocess.run([*argv, "-o", str(out)], check=False, cwd=ROOT)
+            done = subprocess.run([*argv, "-o", str(out)], check=False, cwd=ROOT)  # noqa: S603 — fixed argv
             if done.returncode:
                 return done.returncode
             body = out.read_text(encoding="utf-8").replace(str(build_in), "build-system")

@@ -15,7 +15,8 @@ DOCKET_KEY_DIR          where key files live (default: DOCKET_VAR_DIR/keys); kee
 DOCKET_CONTENT_DIR      encrypted content store (default: DOCKET_VAR_DIR/content).
 DOCKET_MAX_UPLOAD_BYTES largest evidence upload (default 25 MiB).
 DOCKET_TIME_ZONE        the organization's time zone (default UTC).
-DOCKET_SITE_URL         absolute URL used in notices (default http://127.0.0.1:8000).
+DOCKET_SITE_URL         absolute URL used in notices and invitations (default: the address
+                        `docket serve --bind` listens on, else http://127.0.0.1:8000).
 DOCKET_EMAIL_URL        smtp://user:pass@host:port, or console:// (default console in debug).
 DOCKET_DEFAULT_FROM_EMAIL  sender of notices.
 DOCKET_TRUSTED_PROXIES  comma-separated addresses or networks (CIDR) of the reverse

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_steps_run_in_order() -> None:
     assert STEPS.index("docket.demo.cases.load") < STEPS.index("docket.demo.other_cases.load")
-    assert STEPS[-1] == "docket.demo.intake.load"
+    assert STEPS.index("docket.demo.intake.load") < STEPS.index("docket.demo.people.load")
+    assert STEPS[-1] == "docket.demo.people.load"  # it prints every account, once all exist
 
 
 def test_the_demo_files_one_anonymous_report_and_notes_its_code(keys) -> None:  # type: ignore[no-untyped-def]

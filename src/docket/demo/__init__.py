@@ -3,7 +3,7 @@
 ``load_demo()`` runs each step in ``STEPS`` in order, inside one transaction. Every step
 is idempotent: running the demo twice leaves the same data. A step is a function
 ``load(demo: Demo) -> None`` in a module of this package; it can read what earlier
-steps made through ``demo`` (``demo.users["ndc_chair"]``) and add sign-in notes or other
+steps made through ``demo`` (``demo.users["admin"]``) and add sign-in notes or other
 lines for the person running the demo with ``demo.note(...)``.
 
 To add to the demo (organization, bodies, protocol, cases …), write
@@ -33,6 +33,7 @@ STEPS: list[str] = [
     "docket.demo.cases.load",
     "docket.demo.other_cases.load",
     "docket.demo.intake.load",
+    "docket.demo.people.load",
 ]
 
 

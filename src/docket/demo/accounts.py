@@ -1,15 +1,19 @@
-"""Demo step: sign-in accounts for the League's fictional officers.
+"""Demo step: the administrator's account, and the one way every demo account is made.
 
-Each account has a verified email address, so it can sign in at once. The password is
-the same for all of them, printed by ``docket demo``, and exists only in the demo.
+Each account has a verified email address, the demo password and a TOTP authenticator
+with the published demo secret, so it can sign in at once and read confidential content
+after its second factor (the demo keeps that rule rather than waiving it). The password
+and the secret are the same for every account, printed by ``docket demo``, and exist only
+in the demo. The League's people get their accounts in ``docket.demo.people``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.password_validation import validate_password
 
 from docket.accounts.models import User
@@ -19,55 +23,29 @@ if TYPE_CHECKING:
 
 DEMO_PASSWORD = "league-demo-only"  # noqa: S105 — fictional accounts, refused in production
 DEMO_DOMAIN = "league.example"
+# Published with the demo, like its password; refused in production with the whole demo.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+ADMIN_NAME = "Demo Administrator"
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    key: str
-    email: str
-    name: str
-    role: str
-    staff: bool = False
-
-
-ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount(
-        "admin", f"admin@{DEMO_DOMAIN}", "Demo Administrator", "runs Docket for the League", True
-    ),
-    DemoAccount(
-        "intake", f"casey.northcott@{DEMO_DOMAIN}", "Casey Northcott", "Harbor branch executive"
-    ),
-    DemoAccount(
-        "ndc_chair",
-        f"morgan.ellis@{DEMO_DOMAIN}",
-        "Morgan Ellis",
-        "chair, National Disciplinary Committee",
-    ),
-    DemoAccount(
-        "sc_secretary", f"priya.raman@{DEMO_DOMAIN}", "Priya Raman", "secretary, Steering Committee"
-    ),
-    DemoAccount("ac_chair", f"jordan.lee@{DEMO_DOMAIN}", "Jordan Lee", "chair, Appeals Committee"),
-)
-
-
-def ensure_account(account: DemoAccount) -> User:
+def ensure_account(email: str, name: str, *, administrator: bool = False) -> User:
     """Create the account, or bring an existing one back to its demo state."""
-    user, _ = User.objects.get_or_create(email=account.email)
-    user.display_name = account.name
+    user, _ = User.objects.get_or_create(email=email)
+    user.display_name = name
     user.is_active = True
-    user.is_staff = account.staff
-    user.is_superuser = account.staff
+    user.is_staff = administrator
+    user.is_superuser = administrator
     validate_password(DEMO_PASSWORD, user)
     user.set_password(DEMO_PASSWORD)
     user.save()
     EmailAddress.objects.update_or_create(
-        user=user, email=account.email, defaults={"verified": True, "primary": True}
+        user=user, email=email, defaults={"verified": True, "primary": True}
     )
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
 
 
 def load(demo: Demo) -> None:
-    demo.note(f"Password for every demo account: {DEMO_PASSWORD}")
-    for account in ACCOUNTS:
-        demo.users[account.key] = ensure_account(account)
-        demo.note(f"  {account.email:<32} {account.name} ({account.role})")
+    demo.users["admin"] = ensure_account(ADMIN_EMAIL, ADMIN_NAME, administrator=True)

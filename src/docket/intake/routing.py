@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from docket.cases.models import Case, CaseRole, ProtocolVersion
 from docket.cases.protocols import parsed, protocol_in_force
@@ -102,13 +102,19 @@ def _in_term(at: datetime) -> Q:
 
 def officer_bodies(person: Person | None, at: datetime | None = None) -> list[Body]:
     """The receiving bodies in which ``person`` holds a seat at ``at`` (default now)."""
+    seats = _seats(person, at)
+    return seats[1] if seats else []
+
+
+def _seats(person: Person | None, at: datetime | None = None) -> tuple[Protocol, list[Body]] | None:
+    """Intake's protocol and the receiving bodies ``person`` sits on, read once."""
     if person is None:
-        return []
+        return None
     at = at or clock.now()
     try:
         protocol = parsed(intake_protocol())
     except NotFound:
-        return []
+        return None
     keys = receiving_bodies(protocol)
     terms = (
         SeatTerm.objects.filter(_in_term(at), person=person, seat__body__key__in=keys)
@@ -119,17 +125,22 @@ def officer_bodies(person: Person | None, at: datetime | None = None) -> list[Bo
     for term in terms:
         if term.seat.body not in bodies:
             bodies.append(term.seat.body)
-    return bodies
+    return protocol, bodies
 
 
 def reports_visible_to(person: Person | None, at: datetime | None = None) -> QuerySet[IntakeReport]:
     """Every report ``person`` may see now as an intake officer (the queue)."""
+    seats = _seats(person, at)
+    if person is None or seats is None:
+        return IntakeReport.objects.none()
+    return _reports_for(person, *seats)
+
+
+def _reports_for(person: Person, protocol: Protocol, bodies: list[Body]) -> QuerySet[IntakeReport]:
     from docket.intake.subjects import person_tokens
 
-    bodies = officer_bodies(person, at)
-    if person is None or not bodies:
+    if not bodies:
         return IntakeReport.objects.none()
-    protocol = parsed(intake_protocol())
     per_unit = {k for k, spec in protocol.bodies.items() if spec.per_unit}
     has_national = any(k not in per_unit for k in receiving_bodies(protocol))
     where = Q(pk__in=[])
@@ -144,6 +155,35 @@ def reports_visible_to(person: Person | None, at: datetime | None = None) -> Que
         matter_kind="report", matter_id=OuterRef("public_id"), token__in=person_tokens(person)
     )
     return IntakeReport.objects.filter(where).exclude(Exists(named))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What the intake queue holds for one officer: the reports still open (new or
+    acknowledged, not yet turned into a case or closed), and how many of those are past
+    their acknowledgement date."""
+
+    open: int
+    overdue: int
+
+
+def waiting_for(
+    person: Person | None, at: datetime | None = None, *, seated: bool = True
+) -> Waiting | None:
+    """The queue's summary for ``person``, or None when they sit on no receiving body
+    (the dashboard shows the queue only to intake officers). ``seated=False`` says the
+    caller already knows they hold no seat at all, which spares the queries."""
+    if not seated:
+        return None
+    at = at or clock.now()
+    seats = _seats(person, at)
+    if person is None or seats is None or not seats[1]:
+        return None
+    still_open = _reports_for(person, *seats).filter(status__in=("new", "acknowledged"))
+    counts = still_open.aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(status="new", acknowledge_due__lt=at))
+    )
+    return Waiting(open=counts["open"], overdue=counts["overdue"])
 
 
 def cases_told_about(person: Person | None) -> QuerySet[Case]:

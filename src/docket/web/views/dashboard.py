@@ -1,5 +1,6 @@
-"""The dashboard: what is due from me and what is overdue, my cases a page at a time by
-the part I play, and recent activity — all through the one access selector."""
+"""The dashboard: what is due from me and what is overdue, the reports waiting in the
+intake queue (for intake officers), my cases a page at a time by the part I play, and
+recent activity — cases all through the one access selector."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from docket.accounts.permissions import is_administrator
 from docket.core import clock
+from docket.intake.routing import waiting_for
 
 from ..overview import Page, Scope, attention, overview, page_of, recent_activity
 from .common import viewer, with_org_zone
@@ -30,7 +33,13 @@ def page_number(request: HttpRequest) -> int:
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = viewer(request)
     at = clock.now()
-    context: dict[str, object] = {"person": person, "groups": [], "due": [], "overdue": []}
+    context: dict[str, object] = {
+        "person": person,
+        "groups": [],
+        "due": [],
+        "overdue": [],
+        "administrator": is_administrator(request.user),
+    }
     if person is not None:
         scope = Scope.of(person, at)
         cases, number, has_next = page_of(scope, page_number(request))
@@ -42,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             groups=[g for g in groups if g[2]],
             due=due,
             overdue=overdue,
+            reports=waiting_for(person, at, seated=bool(scope.seats)),
             activity=recent_activity(page.rows) if number == 1 else [],
         )
     return render(request, "web/dashboard.html", context)
