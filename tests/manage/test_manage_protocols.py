@@ -34,7 +34,7 @@ def broken_league() -> tuple[str, int]:
 def test_a_broken_file_shows_each_problem_next_to_its_line(admin_client: Client) -> None:
     text, line = broken_league()
     response = _upload(admin_client, "league.yaml", text)
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert f'data-testid="problem-line-{line}"' in body
     assert "not part of the protocol language" in body
@@ -44,7 +44,7 @@ def test_a_broken_file_shows_each_problem_next_to_its_line(admin_client: Client)
 
 def test_yaml_syntax_errors_are_shown_at_their_line(admin_client: Client) -> None:
     response = _upload(admin_client, "bad.yaml", "protocol:\n  id: x\n  title: [unclosed\n")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "not valid YAML" in response.content.decode()
 
 

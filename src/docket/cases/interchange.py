@@ -30,7 +30,15 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from docket.core import safefiles
-from docket.core.yamlfile import FileInvalid, Loc, Problem, dotted, line_of, pydantic_problems
+from docket.core.yamlfile import (
+    FileInvalid,
+    Limits,
+    Loc,
+    Problem,
+    dotted,
+    line_of,
+    pydantic_problems,
+)
 from docket.core.yamlfile import read_yaml as _read_yaml
 from docket.events.registry import InvalidPayload, UnknownEventType, map_references, validate
 from docket.protocol.actions import ACTION_FOR_EVENT
@@ -101,6 +109,11 @@ class Document(_Strict):
     events: list[EventEntry] = Field(min_length=1)
 
 
+# A whole case may carry long statements inline and hundreds of events (issue 24: bounded).
+INTERCHANGE_LIMITS = Limits(
+    max_chars=64 * 1024 * 1024, max_scalar=8 * 1024 * 1024, max_values=2_000_000
+)
+
 _PLAIN = {
     "missing": "this field is required",
     "extra_forbidden": "this field is not part of the interchange format",
@@ -120,7 +133,7 @@ class Parsed:
 
 def parse(text: str, source: str, base: Path | None = None) -> Parsed:
     """Validate the whole document; raise ``InterchangeInvalid`` listing every problem."""
-    data, lines = _read_yaml(text, source, InterchangeInvalid)
+    data, lines = _read_yaml(text, source, InterchangeInvalid, INTERCHANGE_LIMITS)
     try:
         doc = Document.model_validate(data)
     except ValidationError as exc:

@@ -67,11 +67,19 @@ class ImportPlan:
         return sum(1 for row in self.rows if action in row.actions)
 
 
+def _unreadable(line: int, exc: csv.Error) -> RowError:
+    return RowError(line, "", f"cannot be read as CSV ({exc})")
+
+
 def member_import_plan(text: str) -> ImportPlan:
     """Read and check every row; nothing is written."""
     plan = ImportPlan()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        plan.errors.append(_unreadable(reader.line_num or 1, exc))
+        return plan
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
@@ -85,7 +93,17 @@ def member_import_plan(text: str) -> ImportPlan:
     seen: dict[str, int] = {}
     today = now().astimezone(ZoneInfo(org.time_zone)).date()
     parsed: list[tuple[int, dict[str, str]]] = []
-    for raw in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            raw = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # A field over csv's limit (128 KiB), a NUL byte...: a problem on its line,
+            # never a crash; nothing after it is read (issue 24, low).
+            plan.errors.append(_unreadable(reader.line_num + 1, exc))
+            return plan
         line = reader.line_num
         if None in raw:
             plan.errors.append(RowError(line, "", "more values than columns"))

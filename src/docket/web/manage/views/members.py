@@ -296,6 +296,8 @@ def member_import(request: HttpRequest) -> HttpResponse:
         if not plan.errors:
             context["confirm"] = ImportConfirmForm(initial={"content": text, "source": source})
         context["source"] = source
+        if plan.errors:
+            return render(request, "manage/member_import.html", context, status=400)
     return render(request, "manage/member_import.html", context)
 
 

@@ -91,7 +91,7 @@ def protocol_check(request: HttpRequest) -> HttpResponse:
     except ProtocolInvalid as exc:
         lines, loose = numbered(text, exc.problems)
         context.update(lines=lines, loose=loose, problem_count=len(exc.problems))
-        return render(request, "manage/protocol_check.html", context)
+        return render(request, "manage/protocol_check.html", context, status=400)
     lines, _loose = numbered(text)
     context.update(
         protocol=protocol,
