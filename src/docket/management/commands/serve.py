@@ -51,6 +51,9 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--access-logfile",
             "-",
+            # Invitation tokens and reset keys never reach the log (docket.ops.accesslog).
+            "--logger-class",
+            "docket.ops.accesslog.RedactingLogger",
             "--no-control-socket",
         ]
         bound = adopt_bind(options["bind"])
