@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from docket.access.selectors import case_for
 from docket.core import clock
+from docket.core.csvsafe import safe_rows
 from docket.web.overview import Scope
 from docket.web.views.common import viewer_or_404, with_org_zone
 
@@ -184,6 +185,6 @@ def transparency_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="transparency-{start}-{end}.csv"'
     writer = csv.writer(response)
-    for row in transparency_report(start, end).csv_rows():
+    for row in safe_rows(transparency_report(start, end).csv_rows()):
         writer.writerow(row)
     return response

@@ -39,6 +39,7 @@ class Command(BaseCommand):
         t.add_argument("--threshold", type=int, default=5, help="smallest count shown (5)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from docket.core.csvsafe import safe_rows
         from docket.reports.pdf import single_rows, table_rows, transparency_pdf
         from docket.reports.transparency import transparency_report
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
         elif options["csv"]:
             buffer = io.StringIO()
-            csv.writer(buffer).writerows(report.csv_rows())
+            csv.writer(buffer).writerows(safe_rows(report.csv_rows()))
             self._write(options["csv"], buffer.getvalue().encode("utf-8"))
         elif options["pdf"]:
             if options["pdf"] == "-":
