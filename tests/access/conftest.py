@@ -148,6 +148,12 @@ EXPECTED = {
     "grantee": True,  # an explicit grant that has not expired
     "grant_expired": False,  # an explicit grant whose end has passed
     "administrator": False,  # administers the organization; no part in the case
+    # Issue 24: parts given by someone else. The complainant tried to make this member a
+    # witness: refused.
+    "given_a_part_by_a_party": False,
+    # An SC member (the SC holds the case) whom the respondent tried to name advocate and
+    # the complainant a witness: refused, and the seat still gives the whole record.
+    "seat_named_advocate_or_witness": True,
 }
 
 
@@ -219,6 +225,12 @@ def build_world(league: Any) -> World:
     # into the projection directly (no service runs after this, so nothing rebuilds it).
     # The property tests appoint investigators through the service.
     CaseRole.objects.create(case=case, person=inv, role="investigator")
+    outsider = new_member(league, "Cleo Outsider", "L-9024")
+    seated = new_member(league, "Dev Seated", "L-9025")
+    new_term(league, seated, "sc", date(2019, 1, 12))
+    with frozen_at(STEPS_2019 + timedelta(hours=3)):
+        _attempt_parts(ref, p("C"), p("R"), outsider, advocate=False)
+        _attempt_parts(ref, p("C"), p("R"), seated)
     case.refresh_from_db()
     cast: dict[str, Person | None] = {
         "anonymous": None,
@@ -239,12 +251,37 @@ def build_world(league: Any) -> World:
         "grantee": grantee,
         "grant_expired": lapsed,
         "administrator": admin,
+        "given_a_part_by_a_party": outsider,
+        "seat_named_advocate_or_witness": seated,
     }
     accounts: dict[str, User | None] = {"anonymous": None}
     for role, someone in cast.items():
         if someone is not None:
             accounts[role] = account_for(someone, staff=role == "administrator")
     return World(league, case, cast, accounts, run.refusals)
+
+
+def _attempt_parts(
+    ref: str, complainant: Person, respondent: Person, someone: Person, *, advocate: bool = True
+) -> None:
+    """A party gives ``someone`` a part by their own act (the complainant's witness; with
+    ``advocate``, also the respondent's advocate): refused, nothing recorded."""
+    from docket.core.errors import ProtocolRefusal
+    from docket.protocol.engine import PART_REFUSED
+
+    attempts = [
+        lambda: s.statement_record(
+            by=complainant, case=ref, author=someone, role="witness", label="Q", text="Q."
+        )
+    ]
+    if advocate:
+        attempts.append(
+            lambda: s.advocate_name(by=respondent, case=ref, party="respondent", advocate=someone)
+        )
+    for attempt in attempts:
+        with pytest.raises(ProtocolRefusal) as refused:
+            attempt()
+        assert PART_REFUSED in {r["code"] for r in refused.value.data["reasons"]}
 
 
 @pytest.fixture

@@ -158,3 +158,24 @@ def test_a_panel_survives_its_term_only_where_the_protocol_says_so(world: World)
     with frozen_at(PINNED + timedelta(hours=1)):
         seat_term_end(actor=ACTOR, capacity=CAP, term=term, reason="Resigned.")
     assert not sees(member, world, PINNED + timedelta(hours=2))
+
+
+def test_a_witness_part_does_not_lower_a_seat(world: World) -> None:
+    """Issue 24: a seat holder who is also a witness (on the record from before the rule,
+    or by their own statement) keeps what the seat gives; a party's side does not."""
+    seated = world.person("seat_named_advocate_or_witness")
+    CaseRole.objects.create(case=world.case, person=seated, role="witness")
+    standing = case_for(seated, world.case.public_id, PINNED)
+    assert "witness" in standing.roles
+    assert standing.full_record
+
+
+def test_parts_given_by_a_party_are_refused_in_the_matrix_world(world: World) -> None:
+    """The attempts ``build_world`` makes leave no part behind."""
+    for role in ("given_a_part_by_a_party", "seat_named_advocate_or_witness"):
+        person = world.person(role)
+        assert not CaseRole.objects.filter(case=world.case, person=person).exists(), role
+    assert not sees(world.person("given_a_part_by_a_party"), world)
+    assert case_for(
+        world.person("seat_named_advocate_or_witness"), world.case.public_id, PINNED
+    ).full_record
