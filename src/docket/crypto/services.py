@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from docket.core import clock
 from docket.core.ids import public_id
-from docket.crypto import envelope
+from docket.crypto import envelope, released
 from docket.crypto.errors import (
     CaseShredded,
     ContentInvalid,
@@ -81,6 +81,7 @@ def _journal(*, reader: str, capacity: str, item: ContentItem, action: str, part
 
     name = f"{item.public_id}#{part}" if part else item.public_id
     journal_append(reader=reader, capacity=capacity, stream=item.stream, item=name, action=action)
+    released.mark()  # the answer must not be cached (docket.web.nostore)
 
 
 def _shredded_error(item: ContentItem) -> ContentShredded:
