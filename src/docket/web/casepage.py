@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 
+from docket.access import disclosure
 from docket.access.selectors import Standing, case_for
 from docket.cases.acting import CaseContext, capacities_of, load
 from docket.cases.models import CaseBody
@@ -289,13 +290,19 @@ class CasePage:
         return material.label if material else _("an item")
 
     @cached_property
+    def readable(self) -> list[disclosure.Readable]:
+        """The items the viewer may read, as the one disclosure rule decides."""
+        return disclosure.readable_items(self.standing, self.state, self.ctx.events)
+
+    @cached_property
     def documents(self) -> list[Document]:
         """Material on the record the viewer may know of (labels only; no content)."""
         state = self.state
         docs = [self._document(m) for m in state.material.values()]
-        if self.full_record:
-            return sorted(docs, key=lambda d: d.seq)
-        return sorted((d for d in docs if self._party_may_know(d)), key=lambda d: d.seq)
+        if not self.full_record:
+            known = {r.item for r in self.readable if r.source == "material"}
+            docs = [d for d in docs if d.item in known]
+        return sorted(docs, key=lambda d: d.seq)
 
     def _document(self, m: Material) -> Document:
         disclosed = {
@@ -305,13 +312,8 @@ class CasePage:
             m.id, m.kind, m.label, m.author, m.proceeding, m.seq, m.withdrawn, disclosed
         )
 
-    def _party_may_know(self, doc: Document) -> bool:
-        side = self.side
-        if side is None:  # a witness or reporter: their own statements only
-            return doc.author == self.person.public_id
-        return side in doc.disclosed or self._own_side(doc.author)
-
-    def _own_side(self, author: str | None) -> bool:
+    def own_side(self, author: str | None) -> bool:
+        """Whether ``author`` is on the viewer's side (a party of it or its advocate)."""
         side = self.side
         if side is None or author is None:
             return False

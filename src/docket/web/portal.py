@@ -14,9 +14,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from docket.access import disclosure
+
 from .casepage import CasePage, kind_title
 
-# Sealed references in payloads that a full-record viewer may read, with their titles.
+# Titles of the items the disclosure rule lets a viewer read (``docket.access.disclosure``),
+# by the payload field that refers to them; items listed as material use their kind.
 REF_TITLES = {
     "notice_ref": "Written notice of the allegations",
     "report_ref": "The complaint as given",
@@ -34,6 +37,7 @@ REF_TITLES = {
     "agreement_ref": "Agreement",
     "manifest_ref": "Manifest",
     "reason_ref": "Reason",
+    "message_ref": "Message",
 }
 ITEM_TITLES = {
     "response.received": "A party's answer",
@@ -51,44 +55,24 @@ class Readable:
 
 
 def readable_items(page: CasePage) -> list[Readable]:
-    """Every sealed item of the case the viewer may read, in the order of the record."""
-    found: dict[str, Readable] = {}
-    for doc in page.documents:
-        found[doc.item] = Readable(doc.item, doc.kind_title, doc.label, doc.seq)
-    for e in page.ctx.events:
-        p = e.payload
-        if page.full_record:
-            for key, title in REF_TITLES.items():
-                if p.get(key):
-                    found.setdefault(str(p[key]), Readable(str(p[key]), _(title), "", e.seq))
-            if e.type in ITEM_TITLES and p.get("item"):
-                found.setdefault(
-                    str(p["item"]), Readable(str(p["item"]), _(ITEM_TITLES[e.type]), "", e.seq)
-                )
-            for allegation in p.get("allegations", []) if e.type == "complaint.received" else []:
-                if allegation.get("summary_ref"):
-                    ref = str(allegation["summary_ref"])
-                    found.setdefault(
-                        ref, Readable(ref, _("Allegation %(id)s") % allegation, "", e.seq)
-                    )
-            continue
-        side = page.side
-        if side is None:
-            continue
-        if e.type == "response.received" and p.get("party") == side and p.get("item"):
-            found.setdefault(str(p["item"]), Readable(str(p["item"]), _("Your answer"), "", e.seq))
-        elif e.type == "charges.served" and side == "respondent" and p.get("notice_ref"):
-            ref = str(p["notice_ref"])
-            found.setdefault(ref, Readable(ref, _("Written notice of the allegations"), "", e.seq))
-        elif e.type == "decision.issued" and p.get("rationale_ref"):
-            ref = str(p["rationale_ref"])
-            found.setdefault(
-                ref,
-                Readable(
-                    ref, _("Reasons for the decision %(id)s") % {"id": p["decision_id"]}, "", e.seq
-                ),
-            )
-    return sorted(found.values(), key=lambda r: r.seq)
+    """Every sealed item of the case the viewer may read, in the order of the record, as
+    the disclosure rule decides (``docket.access.disclosure``), titled for the viewer."""
+    return [Readable(r.item, _title(r, page), r.label, r.seq) for r in page.readable]
+
+
+def _title(r: disclosure.Readable, page: CasePage) -> str:
+    if r.source == "material":
+        return kind_title(r.kind)
+    event, _dot, field = r.source.partition(".")
+    if field == "allegations.summary_ref":
+        return _("Allegation %(id)s") % {"id": r.about}
+    if event == "decision.issued" and not page.full_record:
+        return _("Reasons for the decision %(id)s") % {"id": r.about}
+    if event == "response.received" and field == "item" and not page.full_record:
+        return _("Your answer")
+    if field == "item" and event in ITEM_TITLES:
+        return _(ITEM_TITLES[event])
+    return _(REF_TITLES.get(field, "Document"))
 
 
 def portal_context(page: CasePage) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def statement_choices(page: CasePage) -> list[tuple[str, str]]:
     docs = [d for d in page.documents if d.kind.endswith("_statement") and not d.withdrawn]
     if page.side is not None or not page.full_record:
         me = page.person.public_id
-        docs = [d for d in docs if d.author == me or page._own_side(d.author)]
+        docs = [d for d in docs if d.author == me or page.own_side(d.author)]
     return [(d.item, f"{d.label} ({d.kind_title})") for d in docs]
 
 

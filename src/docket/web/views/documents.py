@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from docket.access import disclosure
 from docket.crypto.downloads import content_download_response
 from docket.crypto.models import ContentItem
 from docket.crypto.services import content_read, content_read_many
@@ -23,7 +24,7 @@ TEXT_TYPES = ("text/plain",)
 
 def reading_capacity(page: CasePage) -> str:
     """The capacity in which the person reads (for the access journal)."""
-    return page.capacities[0] if page.capacities else "participant"
+    return disclosure.reading_capacity(page.standing)
 
 
 @require_GET
@@ -59,10 +60,8 @@ def documents(request: HttpRequest, public_id: str) -> HttpResponse:
 @with_org_zone
 def download(request: HttpRequest, public_id: str, item: str) -> HttpResponse:
     page = case_page(viewer_or_404(request), public_id)
-    if item not in {r.item for r in readable_items(page)}:
-        raise Http404("No such document.")
     found = ContentItem.objects.filter(public_id=item, stream=page.case.stream).first()
-    if found is None:
+    if found is None or not disclosure.may_read(page.standing, page.state, page.ctx.events, item):
         raise Http404("No such document.")
     response: HttpResponse = content_download_response(  # type: ignore[assignment]
         item=found, reader=page.person.public_id, capacity=reading_capacity(page)
