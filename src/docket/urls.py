@@ -8,6 +8,7 @@ urlpatterns = [
     path("manage/", include("docket.web.manage.urls")),
     path("reports/", include("docket.reports.urls")),
     path("notices/", include("docket.notify.urls")),
+    path("", include("docket.ledger.urls")),
     path("", include("docket.intake.urls")),
     path("", include("docket.web.urls")),
 ]

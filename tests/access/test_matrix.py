@@ -173,6 +173,9 @@ RULES: dict[str, str] = {
     # web
     "web:dashboard": SIGNED_IN,
     "web:healthz": PUBLIC,
+    # the organization's public key and latest checkpoint (docs/verify.md)
+    "ledger:key": PUBLIC,
+    "ledger:checkpoint": PUBLIC,
     "web:mfa_needed": SIGNED_IN,
     "web:new_case": SIGNED_IN,
     "web:case": CASE,

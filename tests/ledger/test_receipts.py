@@ -12,13 +12,29 @@ from django.db import transaction
 from docket.core.errors import ConfigurationError, NotFound
 from docket.crypto.keyfiles import public_key_bytes, signing_key
 from docket.ledger import signed
-from docket.ledger.checkpoints import checkpoint_export, checkpoint_make, receipt_for
+from docket.ledger.checkpoints import (
+    _leaves_of,
+    checkpoint_export,
+    checkpoint_make,
+    receipt_for,
+    statement_of,
+)
 from docket.ledger.journal import journal_append, journal_for_stream
 from docket.ledger.models import Checkpoint
 from docket.ledger.tasks import checkpoint_make as checkpoint_task
 from docket.ledger.verify import verify_ledger
 
 pytestmark = pytest.mark.django_db
+
+
+def v1_receipt(stream: str) -> dict:
+    """A receipt as Docket issued them before the C2SP log (``docket.receipt.v1``): parties
+    keep them, so they stay verifiable."""
+    receipt_for(stream=stream)  # a fresh checkpoint, as issuing one did
+    cp = Checkpoint.objects.order_by("-seq").first()
+    return signed.receipt_document(
+        statement_of(cp), cp.signature, cp.public_key, _leaves_of(cp), stream
+    )
 
 
 @pytest.fixture
@@ -69,7 +85,7 @@ def test_a_missing_key_is_a_configuration_error(three, settings, tmp_path):
 def test_receipt_proves_inclusion_and_makes_a_fresh_checkpoint(three, note):
     checkpoint_make()
     note("case:A")
-    receipt = receipt_for(stream="case:A")
+    receipt = v1_receipt("case:A")
     assert receipt["seq"] == 3
     assert receipt["checkpoint"]["statement"]["seq"] == 2
     checked = signed.check_receipt(json.loads(json.dumps(receipt)))
@@ -97,7 +113,7 @@ FORGERIES = {
 
 @pytest.mark.parametrize("forgery", FORGERIES)
 def test_a_forged_receipt_is_refused(three, forgery):
-    receipt = receipt_for(stream="case:A")
+    receipt = v1_receipt("case:A")
     forged = copy.deepcopy(receipt)
     FORGERIES[forgery](forged)
     with pytest.raises(ValueError, match=r"not valid|does not lead|malformed"):
@@ -107,7 +123,7 @@ def test_a_forged_receipt_is_refused(three, forgery):
 
 
 def test_a_receipt_signed_by_another_key_is_named(three):
-    receipt = receipt_for(stream="case:A")
+    receipt = v1_receipt("case:A")
     other = Ed25519PrivateKey.generate()
     statement = signed.Statement.from_dict(receipt["checkpoint"]["statement"])
     receipt["checkpoint"]["signature"] = signed.sign(other, statement)

@@ -17,7 +17,8 @@ from docket.core.clock import frozen_at
 from docket.demo.league import EXTRA_PEOPLE, reference_document
 from docket.demo.reference_live import STATEMENTS, at, run_reference_case
 from docket.ledger.models import LedgerEvent
-from docket.ledger.signed import check_receipt
+from docket.ledger.note import parse_vkey
+from docket.ledger.proofs import check_receipt
 from docket.notify.models import Notice, NoticeKind, NoticeStatus
 from docket.notify.services import preference_set
 
@@ -101,7 +102,7 @@ def test_the_right_people_hear_and_nobody_else(league, smtp, worker_alongside):
         receipt = json.loads(next(p for p in mails[0].message.iter_attachments()).get_content())
         assert receipt["stream"] == case.stream
         assert receipt["seq"] >= disclosed.seq
-        assert check_receipt(receipt)
+        assert check_receipt(receipt, parse_vkey(receipt["key"]))
         assert receipt["hash"] in text
     # The complainant's side was not given the witness statements, and is not told so.
     for key in ("C", "CA"):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -11,9 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from docket.core import clock
 from docket.core.errors import ConfigurationError, Conflict, NotFound
 from docket.crypto.keyfiles import public_key_bytes, signing_key
-from docket.ledger import chain, merkle, signed
+from docket.ledger import chain, log, merkle, signed
 from docket.ledger.errors import LedgerFault
-from docket.ledger.models import Checkpoint
+from docket.ledger.models import Checkpoint, LogCheckpoint
 from docket.ledger.streams import JOURNAL
 
 
@@ -134,6 +134,7 @@ def checkpoint_make(*, dry_run: bool = False, only_if_changed: bool = False) -> 
                 "Another checkpoint was made at the same moment; try again.",
                 code="ledger.checkpoint_conflict",
             ) from None
+        log.log_catch_up(key)  # the C2SP checkpoint of the same moment, same transaction
     return checkpoint
 
 
@@ -177,9 +178,9 @@ def receipt_for(*, stream: str, fresh: bool = True) -> dict[str, Any]:
         leaves = _leaves_of(checkpoint)
     if checkpoint is None or not any(s == stream for s, _, _ in leaves):
         raise NotFound(f"No checkpoint covers {stream} yet.", code="ledger.no_checkpoint")
-    return signed.receipt_document(
-        statement_of(checkpoint), checkpoint.signature, checkpoint.public_key, leaves, stream
-    )
+    if not LogCheckpoint.objects.filter(checkpoint=checkpoint.seq).exists():
+        log.log_catch_up(signing_key())  # a checkpoint from before the log existed
+    return log.receipt_v2(stream=stream, checkpoint=checkpoint)
 
 
 def org_public_key() -> str | None:
@@ -190,5 +191,21 @@ def org_public_key() -> str | None:
         return None
 
 
-def fingerprint(public_key_hex: str) -> str:
-    return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:16]
+@dataclass(frozen=True)
+class PublishedKey:
+    """The organization's key as it is published: page, letters, case files, keys status."""
+
+    vkey: str  # C2SP signed-note verifier key: name+keyid+base64(0x01 || key)
+    fingerprint: str
+    origin: str
+    public_key_hex: str
+
+
+def published_key() -> PublishedKey | None:
+    """None when the signing key file is not on this machine."""
+    try:
+        public = public_key_bytes(signing_key())
+    except ConfigurationError:
+        return None
+    verifier = log.verifier_for(public)
+    return PublishedKey(verifier.text, log.fingerprint(public), verifier.name, public.hex())

@@ -84,3 +84,60 @@ def verify_inclusion(
     leaf: bytes, index: int, size: int, path: Sequence[bytes], expected_root: bytes
 ) -> bool:
     return root_from_path(leaf, index, size, path) == expected_root
+
+
+def consistency_proof(old_size: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 2.1.4.1: that the tree of the first ``old_size`` leaves is
+    a prefix of the tree of all of them. Empty when either tree is empty or they are equal."""
+    n = len(leaf_hashes)
+    if not 0 <= old_size <= n:
+        raise IndexError(f"a tree of {old_size} is not a prefix of a tree of {n}")
+    if old_size in (0, n):
+        return []
+    return _subproof(old_size, leaf_hashes, True)
+
+
+def _subproof(m: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
+    n = len(leaves)
+    if m == n:
+        return [] if complete else [root(leaves)]
+    k = _split(n)
+    if m <= k:
+        return [*_subproof(m, leaves[:k], complete), root(leaves[k:])]
+    return [*_subproof(m - k, leaves[k:], False), root(leaves[:k])]
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """RFC 9162 2.1.4.2: the tree (old_size, old_root) is a prefix of (new_size, new_root)."""
+    if not 0 <= old_size <= new_size:
+        return False
+    if old_size == new_size:
+        return not proof and old_root == new_root
+    if old_size == 0:
+        return not proof  # every tree extends the empty one
+    path = list(proof)
+    if old_size & (old_size - 1) == 0:  # a power of two: the old root is a node of the new tree
+        path.insert(0, old_root)
+    if not path:
+        return False
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == old_root and sr == new_root and sn == 0

@@ -1,10 +1,11 @@
 """Ledger tables.
 
-``LedgerEvent``, ``JournalEntry`` and ``Checkpoint`` are append-only: a migration adds
-database triggers that refuse UPDATE and DELETE. Each row keeps its canonical bytes
-(``body``) next to queryable copies of the same fields; verification hashes the bytes and
-checks every column against them. ``LedgerHead`` is a cache of each chain's head, the
-row that appends lock; verification checks it against the chain.
+``LedgerEvent``, ``JournalEntry``, ``Checkpoint``, ``LogLeaf`` and ``LogCheckpoint`` are
+append-only: migrations add database triggers that refuse UPDATE and DELETE. Each row
+keeps its canonical bytes (``body``) next to queryable copies of the same fields;
+verification hashes the bytes and checks every column against them. ``LedgerHead`` is a
+cache of each chain's head, the row that appends lock; verification checks it against
+the chain.
 """
 
 from __future__ import annotations
@@ -99,6 +100,44 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint#{self.seq} {self.root[:12]}"
+
+
+class LogLeaf(models.Model):
+    """One leaf of the append-only log of chain heads (the tree C2SP checkpoints sign).
+
+    Each checkpoint appends, sorted by stream, the heads that moved since the one before,
+    so a leaf once logged stays at its index forever and later trees are provably
+    extensions of earlier ones (RFC 6962 consistency proofs)."""
+
+    index = models.PositiveBigIntegerField(primary_key=True)  # 0-based, as in RFC 6962
+    stream = models.CharField(max_length=160)
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    checkpoint = models.PositiveBigIntegerField()  # the Checkpoint.seq that appended it
+
+    class Meta:
+        db_table = "ledger_log_leaf"
+        ordering = ["index"]
+        indexes = [models.Index(fields=["stream", "seq"], name="ledger_log_leaf_stream_idx")]
+
+    def __str__(self) -> str:
+        return f"leaf#{self.index} {self.stream}@{self.seq}"
+
+
+class LogCheckpoint(models.Model):
+    """The C2SP signed checkpoint (tlog-checkpoint over signed-note) of a checkpoint."""
+
+    checkpoint = models.PositiveBigIntegerField(primary_key=True)  # Checkpoint.seq
+    size = models.PositiveBigIntegerField()
+    root = models.CharField(max_length=64)
+    note = models.TextField()  # the signed note, verbatim
+
+    class Meta:
+        db_table = "ledger_log_checkpoint"
+        ordering = ["checkpoint"]
+
+    def __str__(self) -> str:
+        return f"log checkpoint {self.checkpoint}: size {self.size}"
 
 
 class StreamSummary(models.Model):

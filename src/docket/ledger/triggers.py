@@ -11,7 +11,10 @@ Changing this SQL needs a new migration that drops and recreates the triggers.
 
 from __future__ import annotations
 
-TABLES = ("ledger_event", "ledger_journal", "ledger_checkpoint")
+# Migration 0002 guards the first three; 0003 the log of chain heads (C2SP checkpoints).
+FIRST_TABLES = ("ledger_event", "ledger_journal", "ledger_checkpoint")
+LOG_TABLES = ("ledger_log_leaf", "ledger_log_checkpoint")
+TABLES = (*FIRST_TABLES, *LOG_TABLES)
 PG_FUNCTION = "docket_ledger_append_only"
 
 
@@ -50,20 +53,21 @@ def _pg_drop(table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
 
 
-def create_sql(vendor: str) -> list[str]:
+def create_sql(vendor: str, tables: tuple[str, ...] = TABLES) -> list[str]:
     if vendor == "sqlite":
-        return [sql for table in TABLES for sql in _sqlite_create(table)]
+        return [sql for table in tables for sql in _sqlite_create(table)]
     if vendor == "postgresql":
-        return [PG_CREATE_FUNCTION, *(sql for table in TABLES for sql in _pg_create(table))]
+        return [PG_CREATE_FUNCTION, *(sql for table in tables for sql in _pg_create(table))]
     raise RuntimeError(f"no append-only triggers for database vendor {vendor!r}")
 
 
-def drop_sql(vendor: str) -> list[str]:
+def drop_sql(vendor: str, tables: tuple[str, ...] = TABLES) -> list[str]:
     if vendor == "sqlite":
-        return [sql for table in TABLES for sql in _sqlite_drop(table)]
+        return [sql for table in tables for sql in _sqlite_drop(table)]
     if vendor == "postgresql":
         return [
-            *(sql for table in TABLES for sql in _pg_drop(table)),
-            f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()",
+            *(sql for table in tables for sql in _pg_drop(table)),
+            # The function serves every guarded table; it goes only with the first ones.
+            *([f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()"] if FIRST_TABLES[0] in tables else []),
         ]
     raise RuntimeError(f"no append-only triggers for database vendor {vendor!r}")

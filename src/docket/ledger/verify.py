@@ -21,7 +21,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from docket.ledger import chain, merkle, signed
+from docket.ledger import chain, log, merkle, note, proofs, signed
+from docket.ledger.models import LogCheckpoint, LogLeaf
 from docket.ledger.streams import JOURNAL
 
 Progress = Callable[[int], None]
@@ -121,9 +122,13 @@ def verify_ledger(
     expected = Expectations()
     with read_snapshot():
         heads = _heads()
-        _check_checkpoints(report, expected, org_public_key)
+        log_expected = _check_checkpoints(report, expected, org_public_key)
+        _check_log(report, log_expected, org_public_key)
         for doc in receipts:
-            _add_proof(report, expected, doc, signed.check_receipt, "receipt", org_public_key)
+            if doc.get("format") == proofs.RECEIPT_FORMAT:
+                _add_receipt(report, expected, doc, org_public_key)
+            else:
+                _add_proof(report, expected, doc, signed.check_receipt, "receipt", org_public_key)
         for doc in exports:
             _add_proof(report, expected, doc, signed.check_export, "export", org_public_key)
         _check_events(report, _rows(event_sql(connection.vendor)), heads, expected, advance)
@@ -440,7 +445,12 @@ def _check_journal(
         report.add(JOURNAL, seq, "truncated", f"the journal ends at seq {expect}; {sources} saw it")
 
 
-def _check_checkpoints(report: Report, expected: Expectations, org_key: str | None) -> None:
+def _check_checkpoints(
+    report: Report, expected: Expectations, org_key: str | None
+) -> list[tuple[int, str, list[signed.Leaf]]]:
+    """Returns, per checkpoint, (seq, public key, the heads it moved): what the log of
+    heads must hold."""
+    moved: list[tuple[int, str, list[signed.Leaf]]] = []
     previous: signed.Statement | None = None
     previous_leaves: dict[str, tuple[int, str]] = {}
     with connection.cursor() as cursor:
@@ -501,7 +511,85 @@ def _check_checkpoints(report: Report, expected: Expectations, org_key: str | No
                 )
         for stream, (q, h) in current.items():
             expected.expect(stream, q, h, f"checkpoint {seq}")
+        moved.append((seq, public_key, [x for x in typed if previous_leaves.get(x[0]) != x[1:]]))
         previous, previous_leaves = statement, current
+    return moved
+
+
+def _check_log(
+    report: Report, moved: list[tuple[int, str, list[signed.Leaf]]], org_key: str | None
+) -> None:
+    """The log of heads and its C2SP notes, rebuilt from the checkpoints: each logged
+    checkpoint appended exactly the heads it moved, and its note signs that tree."""
+    leaves = [
+        (int(i), s, int(q), h, int(c))
+        for i, s, q, h, c in LogLeaf.objects.order_by("index").values_list(
+            "index", "stream", "seq", "hash", "checkpoint"
+        )
+    ]
+    notes = {
+        int(c): (int(size), root, text)
+        for c, size, root, text in LogCheckpoint.objects.values_list(
+            "checkpoint", "size", "root", "note"
+        )
+    }
+    position = 0
+    hashes: list[bytes] = []
+    for seq, public_key, added in moved:
+        if seq not in notes:
+            if any(c > seq for c in notes):
+                report.add("log", seq, "missing", "this checkpoint was never logged")
+            continue
+        size, root, text = notes.pop(seq)
+        got = leaves[position : position + len(added)]
+        if [(s, q, h) for _, s, q, h, _ in got] != added or any(
+            i != position + k or c != seq for k, (i, _, _, _, c) in enumerate(got)
+        ):
+            report.add("log", seq, "leaves", "the logged heads differ from the checkpoint's")
+        position += len(added)
+        hashes += signed.leaf_hashes(added)
+        want = merkle.root(hashes)
+        if size != position or root != want.hex():
+            report.add("log", seq, "root", "the log's size or root differs from its leaves")
+        try:
+            key = bytes.fromhex(org_key or public_key)
+            tree = note.open_checkpoint(text, log.verifier_for(key))
+        except (ValueError, note.NoteError) as exc:
+            report.add("log", seq, "signature", str(exc))
+            continue
+        if (tree.size, tree.root) != (position, want):
+            report.add("log", seq, "note", "the signed note names another tree")
+    if position != len(leaves):
+        report.add("log", None, "leaves", f"{len(leaves) - position} leaves no checkpoint made")
+    for seq in sorted(notes):
+        report.add("log", seq, "orphan", "a signed note for a checkpoint that does not exist")
+
+
+def _add_receipt(
+    report: Report, expected: Expectations, doc: Mapping[str, Any], org_key: str | None
+) -> None:
+    """A v2 receipt: its proofs hold under the organization's key, every event hash it
+    keeps is still in the chain, and its checkpoint is still on record."""
+    report.proofs += 1
+    try:
+        verifier = (
+            log.verifier_for(bytes.fromhex(org_key))
+            if org_key
+            else note.parse_vkey(str(doc.get("key", "")))
+        )
+        facts = proofs.check_receipt(doc, verifier)
+    except (ValueError, note.NoteError) as exc:
+        report.add("receipt", None, "invalid", str(exc))
+        return
+    first = facts.checkpoints[0]
+    source = f"receipt (log size {first.size})"
+    for seq, head in facts.events:
+        expected.expect(facts.stream, seq, head, source)
+    stored = LogCheckpoint.objects.filter(size=first.size).values_list("root", flat=True)
+    if not stored:
+        report.add("receipt", first.size, "checkpoint missing", "no longer in the database")
+    elif first.root.hex() not in stored:
+        report.add("receipt", first.size, "checkpoint differs", "the stored one was replaced")
 
 
 def _add_proof(

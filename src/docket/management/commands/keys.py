@@ -65,6 +65,14 @@ class Command(BaseCommand):
         self.stdout.write(f"key directory: {folder}")
         signing = folder / keyfiles.SIGNING_KEY_FILE
         self.stdout.write(f"  signing key: {'present' if signing.exists() else 'MISSING'}")
+        if signing.exists():
+            from docket.ledger.checkpoints import published_key
+
+            published = published_key()
+            if published is not None:
+                # What letters, case files and /.well-known/docket-key publish.
+                self.stdout.write(f"  public key (verifier key): {published.vkey}")
+                self.stdout.write(f"  fingerprint: {published.fingerprint}")
         in_use = dict(
             CaseKey.objects.filter(shredded_at__isnull=True)
             .values_list("kek_id")
