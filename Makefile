@@ -13,7 +13,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # pytest-xdist workers: one per core by default (each has its own test database).
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --durations=10
-LINT_PATHS := $(wildcard src tests bench requirements)
+LINT_PATHS := $(wildcard src tests bench requirements verifier)
 
 .PHONY: help demo serve test lint typecheck pytest-sqlite pytest-postgres browser-deps \
         format clean lock lock-check lock-installed

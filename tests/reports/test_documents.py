@@ -113,7 +113,7 @@ def test_case_file_export_is_on_the_record_and_verifiable(live, league, exported
     assert exported.export_event.seq == last.seq
 
     bundle = json.loads(json.dumps(exported.bundle))
-    assert bundle["format"] == "docket-casefile/1"
+    assert bundle["format"] == "docket-casefile/2"
     assert bundle["head"] == {"seq": last.seq, "hash": last.hash}
     assert len(bundle["events"]) == last.seq
     assert verify_bundle(bundle, exported.receipt) == []

@@ -6,11 +6,15 @@
   statements (decrypted for that reader; each read is journaled), evidence list,
   decisions and votes, and the compliance report; every page names the case and the
   ledger head it reflects;
-- a machine-readable bundle (``docket-casefile/1``): every event of the case exactly as
-  stored (canonical bytes, hashes), so the receiving body can check the chain itself
-  (``verify_bundle``);
-- a receipt (``docket.ledger`` receipt for the head) so the receiving body can run
-  ``docket ledger verify --receipt receipt.json`` against the organization's ledger.
+- a machine-readable bundle (``docket-casefile/2``): every event of the case exactly as
+  stored (canonical bytes, hashes), the statements the PDF shows with their SHA-256, the
+  PDF's SHA-256, the receipt (proof bundle) of the head, and the organization's
+  signature over all of that (a C2SP signed note, ``proofs.casefile_text``);
+- a receipt (``docket.receipt.v2``) for the head.
+
+The receiving body checks all of it offline with the standalone verifier
+(``verifier/docket_verify.py``, docs/verify.md) and the organization's public key; it
+needs neither Docket nor the sender's database.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from django.db import transaction
 
 from docket.access.selectors import case_for
 from docket.cases.acting import load
-from docket.core.errors import PermissionDenied
+from docket.core.errors import ConfigurationError, PermissionDenied
+from docket.crypto.keyfiles import signing_key
 from docket.crypto.models import ContentItem
 from docket.crypto.services import content_read_many
 from docket.events.registry import event_type
-from docket.ledger import chain
-from docket.ledger.checkpoints import receipt_for
+from docket.ledger import chain, note, proofs
+from docket.ledger.checkpoints import PublishedKey, published_key, receipt_for
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 
@@ -37,7 +42,7 @@ from .compliance import ComplianceReport, compliance_from
 from .pdf import CaseDocument, write_compliance
 from .services import record_export
 
-FORMAT = "docket-casefile/1"
+FORMAT = "docket-casefile/2"
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,23 @@ def case_file_export(*, by: Person, case: str, for_body: str) -> CaseFile:
             head_hash=head.hash,
         )
         statements = _statements(rows, reader=by.public_id, capacity=exported.capacity)
-        pdf = _pdf(ctx, rows, statements, report, for_body)
+        published = published_key()
+        if published is None:
+            raise ConfigurationError(
+                "The organization's signing key is missing. Run `docket keys init`.",
+                code="keys.signing_missing",
+            )
+        pdf = _pdf(ctx, rows, statements, report, for_body, published)
         receipt = receipt_for(stream=ctx.stream)
+        contents = _contents(rows, statements)
+        pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        text = proofs.casefile_text(
+            stream=ctx.stream,
+            head_seq=head.seq,
+            head_hash=head.hash,
+            pdf_sha256=pdf_sha256,
+            contents=[(c["item"], c["seq"], c["sha256"]) for c in contents],
+        )
         bundle = {
             "format": FORMAT,
             "case": {
@@ -83,9 +103,13 @@ def case_file_export(*, by: Person, case: str, for_body: str) -> CaseFile:
             "exported_by": by.public_id,
             "export_seq": exported.seq,
             "head": {"seq": head.seq, "hash": head.hash},
-            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+            "pdf_sha256": pdf_sha256,
             "events": [_event_doc(r) for r in rows],
+            "contents": contents,
             "compliance": report.as_dict(),
+            "receipt": receipt,
+            "key": published.vkey,  # a hint: the verifier is given the key it trusts
+            "signature": note.sign(text, published.origin, signing_key()),
         }
         return CaseFile(pdf, bundle, receipt, report, exported)
 
@@ -125,6 +149,19 @@ def verify_bundle(bundle: dict[str, Any], receipt: dict[str, Any] | None = None)
     return problems
 
 
+def _contents(rows: list[LedgerEvent], statements: dict[str, str]) -> list[dict[str, Any]]:
+    """The statements the PDF shows, each with the event that recorded it and the SHA-256
+    of its UTF-8 text: the signature covers the hashes, the verifier checks the texts."""
+    out = []
+    for r in rows:
+        item = str(r.payload.get("item", "")) if r.type == "statement.recorded" else ""
+        if item in statements:
+            text = statements[item]
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            out.append({"item": item, "seq": r.seq, "sha256": digest, "text": text})
+    return out
+
+
 def _statements(rows: list[LedgerEvent], *, reader: str, capacity: str) -> dict[str, str]:
     refs = [str(r.payload["item"]) for r in rows if r.type == "statement.recorded"]
     items = list(ContentItem.objects.filter(public_id__in=refs))
@@ -140,6 +177,7 @@ def _pdf(
     statements: dict[str, str],
     report: ComplianceReport,
     for_body: str,
+    published: PublishedKey,
 ) -> bytes:
     head = rows[-1]
     doc = CaseDocument(
@@ -153,9 +191,19 @@ def _pdf(
     doc.para(f"Category: {ctx.case.category}. Stage now: {ctx.evaluation.state.stage}.")
     doc.para(
         f"This file reflects the ledger through event {head.seq}, hash {head.hash}. "
-        "Check it with the bundle and receipt that come with it: "
-        "docket ledger verify --receipt receipt.json",
+        "Anyone can check, without Docket or the sender's database, that this PDF, every "
+        "event and every statement are exactly what the organization recorded and signed: "
+        "install the standalone verifier (pip install ./verifier, from Docket's source; it "
+        "needs only the Python package cryptography) and run "
+        "docket-verify casefile bundle.json --pdf casefile.pdf --key KEY "
+        "with KEY the organization's public key below. Step by step: docs/verify.md.",
         size=9,
+    )
+    doc.para(f"The organization's public key: {published.vkey}", size=8)
+    doc.para(
+        f"Its fingerprint: {published.fingerprint}. Compare it with the one the "
+        "organization publishes (its web site's /.well-known/docket-key, its letters).",
+        size=8,
     )
     doc.h2("Bodies that held the case")
     doc.grid(
