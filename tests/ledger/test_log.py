@@ -178,3 +178,16 @@ def test_keys_status_and_the_public_page_show_the_key(client, signing_key_dir, c
     served = client.get("/.well-known/docket-checkpoint").content.decode()
     assert notes.open_checkpoint(served, notes.parse_vkey(published.vkey)).size == 1
     assert Checkpoint.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_receipt_command_extends_an_old_receipt(note, signing_key_dir, tmp_path, capsys):
+    note("case:A")
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(receipt_for(stream="case:A")))
+    note("case:B")
+    checkpoint_make()
+    call_command("ledger", "receipt", "--extend", str(old))
+    extended = json.loads(capsys.readouterr().out)
+    facts = proofs.check_receipt(extended, notes.parse_vkey(published_key().vkey))
+    assert [c.size for c in facts.checkpoints] == [1, 2]

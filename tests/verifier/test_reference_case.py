@@ -8,7 +8,6 @@ import json
 
 import docket_verify as dv
 import pytest
-from tests.protocol.history import REVIEW_DAY as REVIEW
 
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
@@ -16,6 +15,8 @@ from docket.ledger.checkpoints import checkpoint_make, published_key
 from docket.ledger.log import latest_note, receipt_extend, receipt_v2
 from docket.ledger.models import Checkpoint
 from docket.reports.casefile import case_file_export
+
+REVIEW = "2019-03-26T10:00:00-04:00"  # the 2019 review, as in tests/reports
 
 pytestmark = pytest.mark.django_db
 

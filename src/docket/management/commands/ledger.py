@@ -50,7 +50,12 @@ class Command(BaseCommand):
         export.add_argument("--seq", type=int, help="default: the latest")
 
         receipt = sub.add_parser("receipt", help="a receipt for a stream's current head")
-        receipt.add_argument("stream")
+        receipt.add_argument("stream", nargs="?")
+        receipt.add_argument(
+            "--extend",
+            metavar="FILE",
+            help="instead: add to this receipt a proof that the latest checkpoint extends its own",
+        )
         receipt.add_argument("--out", metavar="FILE", help="default: standard output")
         receipt.add_argument(
             "--no-checkpoint",
@@ -142,8 +147,14 @@ class Command(BaseCommand):
 
     def do_receipt(self, options: dict[str, Any]) -> None:
         from docket.ledger.checkpoints import receipt_for
+        from docket.ledger.log import receipt_extend
 
-        doc = receipt_for(stream=options["stream"], fresh=not options["no_checkpoint"])
+        if options["extend"]:
+            doc = receipt_extend(_read_json(options["extend"]))
+        elif options["stream"]:
+            doc = receipt_for(stream=options["stream"], fresh=not options["no_checkpoint"])
+        else:
+            raise CommandError("Name a stream, or give --extend FILE.")
         self._emit(doc, options["out"])
 
     def do_rebuild(self, options: dict[str, Any]) -> None:
