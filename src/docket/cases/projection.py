@@ -169,7 +169,9 @@ def rows_for(case: Case, protocol: Protocol, events: Sequence[Event], ev: Evalua
                     "proceeding": proc.index,
                     "kind": proc.kind,
                     "since_seq": proc.start_seq,
-                    "current": proc is current and not state.closed,
+                    # A closed case stays with the body that held it last: its members
+                    # keep seeing it, as the record they are answerable for.
+                    "current": proc is current,
                     "record_complete": proc.record_received,
                 }
             )
@@ -179,15 +181,17 @@ def rows_for(case: Case, protocol: Protocol, events: Sequence[Event], ev: Evalua
         if isinstance(key, str):
             addressed.setdefault(key, event.seq)
     # An appeal goes to the bodies the protocol lets decide appeals.
-    appeal_bodies = [
-        b[5:]
-        for b in getattr(protocol.actions.get("decide_appeal"), "by", ())
-        if b.startswith("body:")
-    ]
+    appeal_bodies = _bodies_of(protocol, "decide_appeal")
     for event in events:
         if event.type == "appeal.filed":
             for key in appeal_bodies:
                 addressed.setdefault(key, event.seq)
+    # A closed case is addressed to the bodies the protocol lets reopen it (oversight):
+    # they could not reopen what they cannot see.
+    if state.closed:
+        closing = _latest(events, "case.closed")
+        for key in _bodies_of(protocol, "reopen_case"):
+            addressed.setdefault(key, closing.seq if closing else state.seq)
     for d in state.decisions.values():
         for sanction in d.sanctions:
             spec = protocol.sanctions.get(sanction)
@@ -224,6 +228,11 @@ def rows_for(case: Case, protocol: Protocol, events: Sequence[Event], ev: Evalua
 
 
 _ADDRESSING = frozenset({"objection.filed", "correspondence.received"})
+
+
+def _bodies_of(protocol: Any, action: str) -> list[str]:
+    """The bodies the protocol names (``body:<key>``) as empowered to take ``action``."""
+    return [b[5:] for b in getattr(protocol.actions.get(action), "by", ()) if b.startswith("body:")]
 
 
 def snapshot(case: Case) -> list[Row]:
