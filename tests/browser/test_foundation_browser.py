@@ -79,3 +79,23 @@ def test_two_factor_pages_render_in_the_layout(
     expect(page.get_by_role("banner")).to_contain_text("Signed in as Priya Raman")
     expect(page.locator("main img")).to_be_visible()
     assert_accessible(page, "two-factor-totp-activate")
+
+
+def test_the_error_pages_are_in_the_layout_and_accessible(
+    page: Page, live_server, page_problems, assert_accessible
+) -> None:
+    page.goto(f"{live_server.url}/no-such-page/")
+    expect(_h1(page)).to_have_text("We can't find that page")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, "error-404")
+    # The browser logs the 404 answer itself; that one is expected.
+    page_problems[:] = [p for p in page_problems if "status of 404" not in p]
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.context.clear_cookies()  # the form's CSRF cookie is gone: the form has expired
+    page.get_by_label("Email").fill("someone@example.org")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(_h1(page)).to_have_text("This form has expired")
+    assert_accessible(page, "error-403-csrf")
+    page_problems[:] = [p for p in page_problems if "status of 403" not in p]
