@@ -49,7 +49,7 @@ def test_the_form_lists_no_members(client, officers):
 
 
 def test_report_then_follow_then_message(client, officers):
-    response = client.post(reverse("intake:report"), FORM, REMOTE_ADDR="198.51.100.1")
+    response = client.post(reverse("intake:report"), FORM, REMOTE_ADDR="198.51.100.1", follow=True)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     code = _code(response)
@@ -71,11 +71,63 @@ def test_bad_form_keeps_nothing(client, officers):
     assert IntakeReport.objects.count() == 0
     response = client.post(reverse("intake:report"), {**FORM, "subject_name": ""})
     assert response.status_code == 400
-    assert "who this is about" in response.content.decode()
+    assert "who they are" in response.content.decode()
+    assert IntakeReport.objects.count() == 0
+
+
+def test_a_report_about_someone_whose_name_the_reporter_does_not_know(client, officers):
+    # The name's help says to leave it empty when unknown: a description is enough.
+    unnamed = {**FORM, "subject_name": "", "subject_description": "The man at the bar"}
+    response = client.post(reverse("intake:report"), unnamed, follow=True)
+    assert response.status_code == 200
+    assert IntakeReport.objects.count() == 1
+
+
+def test_refreshing_the_receipt_page_never_files_again(client, officers):
+    posted = client.post(reverse("intake:report"), FORM)
+    assert posted.status_code == 302
+    assert posted["Location"] == reverse("intake:received")
+    first = client.get(posted["Location"])
+    code = _code(first)
+    # The code crossed the redirect sealed; neither the session nor a cookie holds it.
+    assert code not in str(client.session.items())
+    assert all(code not in morsel.value for morsel in client.cookies.values())
+    again = client.get(posted["Location"])
+    assert again.status_code == 200
+    assert code not in again.content.decode()
+    assert 'data-testid="receipt-shown"' in again.content.decode()
+    assert IntakeReport.objects.count() == 1
+    # Without a hand-over, the receipt page sends people to the form.
+    fresh = client.__class__()
+    assert fresh.get(reverse("intake:received"))["Location"] == reverse("intake:report")
+
+
+def test_the_sealed_code_is_useless_without_the_browser_s_key(client, officers):
+    from docket.intake import handoff
+
+    client.post(reverse("intake:report"), FORM)
+    client.cookies.pop(handoff.COOKIE)  # a copy of the database alone, without the cookie
+    page = client.get(reverse("intake:received"))
+    assert 'data-testid="receipt-code"' not in page.content.decode()
+    assert 'data-testid="receipt-shown"' in page.content.decode()
+
+
+def test_refused_submissions_do_not_count_against_the_limit(client, officers, settings):
+    settings.DOCKET_INTAKE_RATE_LIMITS = {"report": (2, 3600)}
+    address = "198.51.100.200"
+    for _ in range(4):  # refused: no description of what happened
+        bad = client.post(reverse("intake:report"), {**FORM, "what": ""}, REMOTE_ADDR=address)
+        assert bad.status_code == 400
+    for _ in range(2):
+        sent = client.post(reverse("intake:report"), FORM, REMOTE_ADDR=address)
+        assert sent.status_code == 302
+    third = client.post(reverse("intake:report"), FORM, REMOTE_ADDR=address)
+    assert third.status_code == 429
+    assert IntakeReport.objects.count() == 2
 
 
 def test_wrong_and_missing_codes_read_the_same(client, officers):
-    code = _code(client.post(reverse("intake:report"), FORM))
+    code = _code(client.post(reverse("intake:report"), FORM, follow=True))
     wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
     a = client.post(reverse("intake:follow"), {"code": wrong}, REMOTE_ADDR="192.0.2.1")
     b = client.post(
@@ -143,7 +195,7 @@ def test_queue_and_report_pages_use_a_bounded_number_of_queries(
 def test_reporter_adds_a_file_and_the_officer_downloads_it(client, officers, officer_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    code = _code(client.post(reverse("intake:report"), FORM))
+    code = _code(client.post(reverse("intake:report"), FORM, follow=True))
     client.post(reverse("intake:follow"), {"code": code})
     upload = SimpleUploadedFile("notes.txt", b"Times and places I wrote down.", "text/plain")
     assert client.post(reverse("intake:reporter_material"), {"file": upload}).status_code == 302

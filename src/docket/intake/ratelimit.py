@@ -50,7 +50,25 @@ def rate_hit(scope: str, subject: str) -> None:
     """Count one request of ``subject`` (an address, a receipt prefix) in ``scope``;
     raise ``RateLimited`` when its window is full. Commits the hit even if the caller's
     work later fails (it runs in its own transaction when called outside one)."""
+    hits = rate_count(scope, subject)
+    if hits > limits()[scope][0]:
+        raise _limited(scope)
+
+
+def rate_check(scope: str, subject: str) -> None:
+    """Raise ``RateLimited`` when ``subject``'s window in ``scope`` is already full,
+    counting nothing: for steps that count only once they succeed (``rate_count``)."""
     allowed, seconds = limits()[scope]
+    start = _window(clock.now(), seconds)
+    bucket = keyed_hash("rate", f"{scope}|{subject}")
+    row = RateCounter.objects.filter(bucket=bucket, window_start=start).first()
+    if row is not None and row.hits >= allowed:
+        raise _limited(scope)
+
+
+def rate_count(scope: str, subject: str) -> int:
+    """Add one hit to ``subject``'s current window in ``scope``; the hits so far."""
+    _allowed, seconds = limits()[scope]
     now = clock.now()
     start = _window(now, seconds)
     bucket = keyed_hash("rate", f"{scope}|{subject}")
@@ -60,8 +78,14 @@ def rate_hit(scope: str, subject: str) -> None:
         hits = RateCounter.objects.filter(pk=row.pk).values_list("hits", flat=True).get()
         if secrets.randbelow(50) == 0:
             RateCounter.objects.filter(window_start__lt=now - timedelta(days=2)).delete()
-    if hits > allowed:
-        raise RateLimited(
-            "There have been too many attempts from here. Please wait a while and try again.",
-            data={"retry_after": int((start + timedelta(seconds=seconds) - now).total_seconds())},
-        )
+    return int(hits)
+
+
+def _limited(scope: str) -> RateLimited:
+    _allowed, seconds = limits()[scope]
+    now = clock.now()
+    start = _window(now, seconds)
+    return RateLimited(
+        "There have been too many attempts from here. Please wait a while and try again.",
+        data={"retry_after": int((start + timedelta(seconds=seconds) - now).total_seconds())},
+    )

@@ -33,7 +33,7 @@ from docket.intake import receipts
 from docket.intake.blind_index import normalize_name, subject_tokens
 from docket.intake.models import IntakeReport
 from docket.intake.projection import refresh
-from docket.intake.ratelimit import rate_hit
+from docket.intake.ratelimit import rate_check, rate_count, rate_hit
 from docket.intake.routing import ReportAccess, acknowledge_rule, intake_protocol, report_for
 from docket.intake.subjects import index_matter, person_tokens
 from docket.ledger.models import LedgerEvent
@@ -179,8 +179,10 @@ def report_submit(
     unit: Unit | None = None,
     attachments: Sequence[PreparedEvidence] = (),
 ) -> Submitted:
-    """Receive a report from the public page; returns the receipt code (shown once)."""
-    rate_hit("report", client)
+    """Receive a report from the public page; returns the receipt code (shown once).
+    Only reports received count against the client's limit: a refused form costs
+    nothing, so a reporter who corrects a mistake is never locked out for it."""
+    rate_check("report", client)
     reporter_role = _choice(reporter_role, "reporter_role", ROLES)
     wants = _choice(wants, "wants", WISHES)
     contact = _choice(contact, "contact", CONTACTS)
@@ -196,8 +198,9 @@ def report_submit(
     }
     if not (fields["subject_name"] or fields["subject_number"] or fields["subject_description"]):
         raise InvalidInput(
-            "Please tell us who this is about: a name, a member number or a description.",
-            data={"field": "subject_name"},
+            "Please tell us anything that helps us know who they are: a name, a member "
+            "number, or a few words such as their role or what they looked like.",
+            data={"field": "subject_description"},
         )
     if contact in ("email", "phone") and not fields["contact_details"]:
         raise InvalidInput(
@@ -294,6 +297,7 @@ def report_submit(
             ident,
             subject_tokens(member=match.person.public_id if match.person else None, names=names),
         )
+        rate_count("report", client)  # received: it counts, with the report it counts for
     return Submitted(report, code)
 
 

@@ -8,6 +8,7 @@ app_name = "intake"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("report/", views.report_form, name="report"),
+    path("report/received/", views.received, name="received"),
     path("report/follow/", views.follow, name="follow"),
     path("report/follow/report/", views.reporter_report, name="reporter_report"),
     path("report/follow/message/", views.reporter_message, name="reporter_message"),

@@ -35,7 +35,7 @@ from docket.core import clock
 from docket.core.errors import DocketError, NotFound
 from docket.crypto.downloads import content_download_response
 from docket.crypto.uploads import evidence_prepare
-from docket.intake import forms, services
+from docket.intake import forms, handoff, services
 from docket.intake.models import IntakeReport
 from docket.intake.ratelimit import RateLimited
 from docket.intake.routing import (
@@ -135,17 +135,33 @@ def report_form(request: HttpRequest) -> HttpResponse:
             else:
                 _form_error(form, exc)
         else:
-            return _page(
-                request,
-                "intake/received.html",
-                {"code": done.code, "report": done.report, "bodies": _bodies_text()},
-            )
+            # Post/redirect/get: a refresh of the receipt page never files again.
+            response = HttpResponseRedirect(reverse("intake:received"))
+            handoff.hand_over(request, response, code=done.code, report=done.report.public_id)
+            return response
     return _page(
         request,
         "intake/report_form.html",
         {"form": form, "bodies": _bodies_text()},
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def received(request: HttpRequest) -> HttpResponse:
+    """The receipt page: the code once, right after the report was filed."""
+    placeholder = HttpResponse()
+    code, report = handoff.take(request, placeholder)
+    response: HttpResponse
+    found = IntakeReport.objects.filter(public_id=report).first() if report else None
+    if found is None:
+        response = HttpResponseRedirect(reverse("intake:report"))
+    else:
+        context = {"code": code, "report": found, "bodies": _bodies_text()}
+        response = _page(request, "intake/received.html", context)
+    for cookie in placeholder.cookies.values():  # the key's cookie, dropped
+        response.cookies[cookie.key] = cookie
+    return response
 
 
 @require_http_methods(["GET", "POST"])
