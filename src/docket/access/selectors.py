@@ -12,6 +12,7 @@ exactly like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,23 @@ PANEL_ROLES = ("panel", "panel_chair")
 # never lowers what a seat, a panel, an investigation or a grant gives.
 LIMITING_ROLES = (*PARTY_ROLES, "conflicted")
 WHOLE_RECORD_ROLES = (*PANEL_ROLES, "investigator", "grantee")
+# Parts that come with a seat or an appointment by the holding body.
+SEAT_ROLES = (*PANEL_ROLES, "investigator")
+
+
+def sees_whole_record(roles: Collection[str], through_body: bool) -> bool:
+    """Whether someone with these parts in a case, who sees it through a body or not,
+    follows its whole record: never on a party's side or with a declared conflict; always
+    through a seat (a part never lowers what a seat gives, so a witness who sits on the
+    holding body or its panel sees it whole); through a grant, unless they are a witness
+    (a grant does not lift a witness above their part: their account must not be shaped
+    by reading the others')."""
+    held = set(roles)
+    if held & set(LIMITING_ROLES):
+        return False
+    if through_body or held & set(SEAT_ROLES):
+        return True
+    return "grantee" in held and "witness" not in held
 
 
 def _in_term(at: datetime) -> Q:
@@ -232,9 +250,7 @@ class Standing:
         """Bodies, panels, investigators and grantees see the whole record — never someone
         on a party's side, whatever seat they also hold, and never someone with a declared
         conflict. A witness's part does not lower what their seat gives."""
-        if self.roles & set(LIMITING_ROLES):
-            return False
-        return bool(self.bodies) or bool(self.roles & set(WHOLE_RECORD_ROLES))
+        return sees_whole_record(self.roles, bool(self.bodies))
 
 
 def seats_in_case(person: Person, case: Case, at: datetime | None = None) -> frozenset[str]:

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from docket.access.selectors import (
     LIMITING_ROLES,
     PARTY_ROLES,
-    WHOLE_RECORD_ROLES,
+    SEAT_ROLES,
     body_links,
     many,
+    sees_whole_record,
     visible_cases,
     visible_page,
 )
@@ -75,9 +76,7 @@ class CaseRow:
     @property
     def full_record(self) -> bool:
         # As on the case page (access.selectors.Standing.full_record).
-        if self.roles & set(LIMITING_ROLES):
-            return False
-        return bool(self.bodies) or bool(self.roles & set(WHOLE_RECORD_ROLES))
+        return sees_whole_record(self.roles, bool(self.bodies))
 
     @property
     def role_label(self) -> str:
@@ -235,9 +234,13 @@ def whole_record_q(person: Person, at: datetime, seats: dict[int, str], case: st
     through_body = CaseBody.objects.filter(case=OuterRef(case), body_id__in=list(seats)).filter(
         Q(relation="holder", current=True) | Q(relation="addressed")
     )
-    through_part = parts.filter(role__in=WHOLE_RECORD_ROLES)
+    # sees_whole_record, as SQL: a seat, or a grant to someone who is not a witness.
+    through_seat = parts.filter(role__in=SEAT_ROLES)
+    through_grant = parts.filter(role="grantee")
+    witness = parts.filter(role="witness")
     own_side = parts.filter(role__in=LIMITING_ROLES)
-    return (Q(Exists(through_body)) | Q(Exists(through_part))) & ~Q(Exists(own_side))
+    seat = Q(Exists(through_body)) | Q(Exists(through_seat))
+    return (seat | (Q(Exists(through_grant)) & ~Q(Exists(witness)))) & ~Q(Exists(own_side))
 
 
 def recent_activity(rows: list[CaseRow], limit: int = 10) -> list[tuple[Any, CaseRow, str]]:
