@@ -97,6 +97,23 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return response.status, dict(response.headers), response.read()
 
 
+def _serve(var: Path, port: int, *, workers: int) -> subprocess.Popen[str]:
+    """``docket serve`` on a fresh, migrated installation in ``var``, as a user would
+    start it (its own environment: no test database, no DOCKET_SITE_URL)."""
+    unset = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DOCKET_SITE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env |= {"DOCKET_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"}
+    docket = [sys.executable, "-m", "docket.cli"]
+    subprocess.run([*docket, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=180)
+    return subprocess.Popen(
+        [*docket, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def _healthy(base: str, server: subprocess.Popen[Any]) -> tuple[int, bytes]:
     """/healthz's answer once the server answers (workers boot slowly on a busy machine)."""
     deadline = time.monotonic() + 90
@@ -112,19 +129,8 @@ def _healthy(base: str, server: subprocess.Popen[Any]) -> tuple[int, bytes]:
 
 @pytest.mark.django_db(databases=[])
 def test_docket_serve_serves_the_sign_in_page_and_static_files(tmp_path: Path) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env |= {"DOCKET_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    docket = [sys.executable, "-m", "docket.cli"]
-    subprocess.run([*docket, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=180)
     port = _free_port()
-    server = subprocess.Popen(
-        [*docket, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    server = _serve(tmp_path, port, workers=1)
     try:
         base = f"http://127.0.0.1:{port}"
         assert _healthy(base, server) == (200, b"ok")
@@ -165,22 +171,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 @pytest.mark.django_db(databases=[])
 def test_docket_serve_stops_its_whole_server_by_the_pid_it_prints(tmp_path: Path, stop) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DOCKET_SITE_URL"}
-    }
-    env |= {"DOCKET_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    docket = [sys.executable, "-m", "docket.cli"]
-    subprocess.run([*docket, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=180)
     port = _free_port()
-    server = subprocess.Popen(
-        [*docket, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = _serve(tmp_path, port, workers=2)
     try:
         assert server.stdout is not None
         first = server.stdout.readline()
