@@ -427,6 +427,14 @@ def sealed(item: str, *, stream: str) -> ContentItem:
     return row
 
 
+def opened(item: str) -> str:
+    """The sealed text of a content item (journaled to the test reader)."""
+    from docket.crypto.services import content_read
+
+    row = ContentItem.objects.get(public_id=item)
+    return content_read(item=row, reader="test", capacity="test").decode("utf-8")
+
+
 def is_event(
     event: LedgerEvent,
     type_: str,

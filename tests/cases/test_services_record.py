@@ -19,6 +19,7 @@ from .factories import (
     invalid,
     is_event,
     module_world,
+    opened,
     refused,
     roles,
     state,
@@ -377,16 +378,19 @@ def test_parallel_proceeding_note(world):
     event = s.parallel_proceeding_note(by=N1, case=ref, forum="An employer", outcome="cleared",
                                        details="Details.")  # fmt: skip
     is_event(event, "parallel_proceeding.noted", by=N1, capacity="body:ndc", case=ref)
-    assert (event.payload["forum"], event.payload["outcome"]) == ("An employer", "cleared")
+    # Sealed (issue 24, finding 6): the ledger holds only the items' ids.
+    assert not {"forum", "outcome"} & set(event.payload)
+    assert opened(event.payload["forum_ref"]) == "An employer"
+    assert opened(event.payload["outcome_ref"]) == "cleared"
     assert _item(ref, event.payload["details_ref"]).kind == "note"
 
 
 def test_note_add(world):
     ref = world.cases["investigation"]
     N1 = world.p("N1")
-    event = s.note_add(by=N1, case=ref, text="A note.", label="Minutes")
+    event = s.note_add(by=N1, case=ref, text="A note.", label="N1")
     is_event(event, "note.added", by=N1, capacity="body:ndc", case=ref)
-    assert event.payload["label"] == "Minutes"
+    assert event.payload["label"] == "N1"
     assert _item(ref, event.payload["item"]).kind == "note"
 
 
@@ -421,7 +425,7 @@ def test_notes_refused_for_a_party(world, call, clause):
     [
         lambda w, ref: s.parallel_proceeding_note(by=w.p("N1"), case=ref, forum=" "),
         lambda w, ref: s.parallel_proceeding_note(by=w.p("N1"), case=ref, forum="F",
-                                                  outcome="o" * 201),
+                                                  outcome="o" * 200_001),
         lambda w, ref: s.note_add(by=w.p("N1"), case=ref, text=""),
         lambda w, ref: s.correspondence_receive(by=w.p("N1"), case=ref, to_body="ndc", text=""),
     ],

@@ -7,7 +7,7 @@ import pytest
 from docket.cases import services as s
 from docket.cases.models import Case
 
-from .factories import hidden, invalid, is_event, module_world, refused, state
+from .factories import hidden, invalid, is_event, module_world, opened, refused, state
 
 pytestmark = pytest.mark.django_db
 world = module_world("investigation", "heard", "voting")
@@ -19,7 +19,9 @@ def test_vote_open(world):
     N1 = world.p("N1")
     event = s.vote_open(by=N1, case=ref, vote_id="V2", motion="Reprimand", sanction="reprimand")
     is_event(event, "vote.opened", by=N1, capacity="body:ndc", case=ref)
-    assert event.payload == {"vote_id": "V2", "motion": "Reprimand", "sanction": "reprimand"}
+    motion = event.payload.pop("motion_ref")  # sealed (issue 24, finding 6)
+    assert event.payload == {"vote_id": "V2", "sanction": "reprimand"}
+    assert opened(motion) == "Reprimand"
     assert Case.objects.get(public_id=ref).stage == "deliberation"
     vote = state(ref).votes["V2"]
     assert set(vote.eligible) == {world.p(k).public_id for k in ("N1", "N2", "N3")}
@@ -42,7 +44,7 @@ def test_vote_open_refused_before_disclosure_and_hearing(world):
     ("kwargs", "code"),
     [
         ({"motion": " "}, "input.invalid"),
-        ({"motion": "m" * 201}, "input.invalid"),
+        ({"motion": "m" * 2001}, "input.invalid"),
         ({"vote_id": "v" * 41}, "ledger.invalid_payload"),
         pytest.param({"sanction": "banishment"}, None),
     ],

@@ -22,18 +22,24 @@ def reference_document() -> dict[str, Any]:
 
 
 def reference_events() -> list[Event]:
-    doc = reference_document()
+    """The fixture's events as the importer reads them: text it holds in clear where the
+    vocabulary now wants a sealed reference (a parallel proceeding's forum, a motion)
+    becomes a content KEY first (issue 24, finding 6)."""
+    from docket.cases.interchange import parse
+
+    text = (FIXTURES / "reference-case.yaml").read_text()
+    parsed = parse(text, "reference-case.yaml")
     return [
         Event(
             seq=i,
-            type=e["type"],
-            actor=e["actor"],
-            capacity=e["capacity"],
-            occurred_at=e["at"].astimezone(UTC),
-            payload=validate(e["type"], e.get("payload", {})),
-            deviation=e.get("deviation"),
+            type=e.type,
+            actor=e.actor,
+            capacity=e.capacity,
+            occurred_at=e.at.astimezone(UTC),
+            payload=validate(e.type, e.payload),
+            deviation=e.deviation,
         )
-        for i, e in enumerate(doc["events"], start=1)
+        for i, e in enumerate(parsed.document.events, start=1)
     ]
 
 

@@ -67,7 +67,7 @@ def test_history_before_the_amendment_is_judged_by_the_earlier_rule():
     early_vote = datetime(2026, 5, 20, 12, tzinfo=UTC)
     events = [*history(datetime(2026, 5, 1, tzinfo=UTC)),
               event(6, "vote.opened", "N1", "body:ndc", early_vote, vote_id="V1",
-                    motion="Reprimand")]  # fmt: skip
+                    motion_ref="K-reprimand")]  # fmt: skip
     assert evaluate(merged, events, datetime(2026, 7, 1, tzinfo=UTC)).violations == []
 
 

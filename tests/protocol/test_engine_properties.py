@@ -97,7 +97,7 @@ def sanction_step(events: list[Event], action: str, sanction: str | None) -> Eve
     chair = state.proceeding.chair if state.proceeding and state.proceeding.chair else "N1"
     payload: dict[str, object]
     if action == "open_vote":
-        type_, payload = "vote.opened", {"vote_id": "VS", "motion": "m", "sanction": sanction}
+        type_, payload = "vote.opened", {"vote_id": "VS", "motion_ref": "K-m", "sanction": sanction}
     else:
         type_ = "decision.issued"
         payload = {

@@ -46,7 +46,7 @@ def ctx(protocol, event_type: str, payload: dict) -> Context:
     return Context(protocol, state, CHAIR, validate(event_type, payload), events[-1].occurred_at)
 
 
-VOTE = {"vote_id": "V9", "motion": "Recommend a sanction"}
+VOTE = {"vote_id": "V9", "motion_ref": "K-motion"}
 DECISION = {"decision_id": "D9", "vote_id": "V1", "findings": []}
 APPLY = {"decision_id": "D1", "subject": "R"}
 

@@ -391,11 +391,11 @@ def test_lmrda_no_vote_without_a_full_and_fair_hearing():
     s = lmrda_opened(p)
     s.add("charges.served", "E1", "body:executive_board", {"to": "R", "allegations": ["A1"]}, day=3)
     chair = Participant("T1", frozenset({"trial_committee"}))
-    verdict = s.now(20).check("open_vote", chair, {"vote_id": "V1", "motion": "Expel"})
+    verdict = s.now(20).check("open_vote", chair, {"vote_id": "V1", "motion_ref": "K-expel"})
     assert refusal(verdict, "101(a)(5)(C)").rule == "full_and_fair_hearing"
     # A written waiver by the accused member is the only way past it.
     s.add("hearing.waived", "R", "respondent", {"party": "respondent"}, day=10)
-    assert s.now(20).check("open_vote", chair, {"vote_id": "V1", "motion": "Expel"}).allowed
+    assert s.now(20).check("open_vote", chair, {"vote_id": "V1", "motion_ref": "K-expel"}).allowed
 
 
 def test_lmrda_expulsion_needs_two_thirds_and_the_membership():
@@ -409,7 +409,7 @@ def test_lmrda_expulsion_needs_two_thirds_and_the_membership():
         "vote.opened",
         "T1",
         tc,
-        {"vote_id": "V1", "motion": "Expel", "sanction": "expulsion"},
+        {"vote_id": "V1", "motion_ref": "K-expel", "sanction": "expulsion"},
         day=16,
     )
     chair = Participant("T1", frozenset({"trial_committee"}))
@@ -483,7 +483,7 @@ def test_coc_reported_person_gets_seven_days_before_a_decision():
     p = load("coc-working-group")
     s = coc_to_vote(p)
     chair = Participant("G1", frozenset({"coc_wg"}))
-    vote = {"vote_id": "V1", "motion": "Temporary ban", "sanction": "temporary_ban"}
+    vote = {"vote_id": "V1", "motion_ref": "K-ban", "sanction": "temporary_ban"}
     early = s.now(5).check("open_vote", chair, vote)
     assert refusal(early, "EM 5").rule == "reported_person_heard"
     assert early.deviable_by == ("board",)
@@ -496,7 +496,7 @@ def test_coc_conflicted_member_does_not_vote_and_two_thirds_of_the_rest_decide()
     wg = "body:coc_wg"
     s.add("conflict.declared", "G5", wg, {"person": "G5"}, day=3)
     s.add("response.received", "R", "respondent", {"party": "respondent"}, day=4)
-    vote = {"vote_id": "V1", "motion": "Temporary ban", "sanction": "temporary_ban"}
+    vote = {"vote_id": "V1", "motion_ref": "K-ban", "sanction": "temporary_ban"}
     s.add("vote.opened", "G1", wg, vote, day=5)
     conflicted = Participant("G5", frozenset({"coc_wg"}))
     refused = s.now(5).check("cast_vote", conflicted, {"vote_id": "V1", "choice": "yes"})
@@ -526,7 +526,7 @@ def test_coc_conflicted_vote_in_history_is_a_violation():
     # Declared but, wrongly, not recused: the vote is still refused by the rule.
     s.add("conflict.declared", "G4", wg, {"person": "G4", "recused": False}, day=3)
     s.add("response.received", "R", "respondent", {"party": "respondent"}, day=4)
-    s.add("vote.opened", "G1", wg, {"vote_id": "V1", "motion": "Warning"}, day=5)
+    s.add("vote.opened", "G1", wg, {"vote_id": "V1", "motion_ref": "K-warning"}, day=5)
     s.add("vote.cast", "G4", wg, {"vote_id": "V1", "choice": "yes"}, day=5)
     judged = s.now(6)
     assert [(v.key, v.clause, v.events) for v in judged.violations] == [

@@ -22,9 +22,7 @@ from .moments import check_moments
 from .schemas import (
     NOT_NUL,
     NUL_FREE,
-    Clause,
     Key,
-    Label,
     LocalId,
     LongText,
     PartyRole,
@@ -35,18 +33,25 @@ from .schemas import (
 Required = Annotated[
     str, Field(min_length=1, max_length=100_000, json_schema_extra=NOT_NUL), NUL_FREE
 ]
-Category = Annotated[str, Field(min_length=1, max_length=80, json_schema_extra=NOT_NUL), NUL_FREE]
-Forum = Annotated[str, Field(min_length=1, max_length=120, json_schema_extra=NOT_NUL), NUL_FREE]
-Motion = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=NOT_NUL), NUL_FREE]
+# Codes the event vocabulary keeps in clear (docket.events.registry, issue 24 finding 6):
+# the same patterns, so that a request that cannot be recorded is refused here (422).
+Category = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 /_-]{0,79}$")]
+Citation = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9§][A-Za-z0-9§ .,:;()/'_-]{0,199}$")
+]
+OptionalLabel = Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]{0,39})?$")]
+# Free text that the services seal into content items.
+Forum = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra=NOT_NUL), NUL_FREE]
+Motion = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra=NOT_NUL), NUL_FREE]
 GrantReason = Annotated[
-    str, Field(min_length=3, max_length=300, json_schema_extra=NOT_NUL), NUL_FREE
+    str, Field(min_length=3, max_length=2000, json_schema_extra=NOT_NUL), NUL_FREE
 ]
 Identity = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra=NOT_NUL), NUL_FREE]
 
 Resolver = Callable[[str, str], Person]
 CaseReference = Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9][A-Za-z0-9./_-]{0,39})?$")]
 Ids = list[LocalId]
-Clauses = list[Clause]
+Clauses = list[Citation]
 
 
 class DeviationIn(Schema):
@@ -105,7 +110,7 @@ class DeviableIn(ActionIn):
 class AllegationIn(Schema):
     model_config = ConfigDict(extra="forbid")
     id: LocalId
-    rule: Clause
+    rule: Citation
     summary: LongText = ""
 
 
@@ -432,7 +437,7 @@ class ChargesServeIn(ActionIn):
 class StatementRecordIn(DeviableIn):
     author: PublicId
     role: Literal["complainant", "respondent", "witness"]
-    label: Label
+    label: LocalId
     text: Required
     PERSONS = ("author",)
     FOR_PART = ("author",)
@@ -452,7 +457,7 @@ EVIDENCE_MAX_BASE64 = 1_398_104
 
 
 class EvidenceRecordIn(DeviableIn):
-    label: Label
+    label: LocalId
     content_base64: Annotated[
         str,
         StringConstraints(
@@ -478,7 +483,7 @@ class EvidenceRecordIn(DeviableIn):
 
 
 class ReportPrepareIn(ActionIn):
-    label: Label
+    label: LocalId
     text: Required
 
 
@@ -501,7 +506,7 @@ class ParallelProceedingNoteIn(ActionIn):
 
 class NoteAddIn(ActionIn):
     text: Required
-    label: ShortText = ""
+    label: OptionalLabel = ""
 
 
 class CorrespondenceReceiveIn(ActionIn):

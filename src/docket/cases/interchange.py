@@ -40,6 +40,7 @@ from docket.core.yamlfile import (
     pydantic_problems,
 )
 from docket.core.yamlfile import read_yaml as _read_yaml
+from docket.events.case import LEGACY_TEXT
 from docket.events.registry import InvalidPayload, UnknownEventType, map_references, validate
 from docket.protocol.actions import ACTION_FOR_EVENT
 from docket.protocol.state import Event
@@ -156,6 +157,7 @@ def parse(text: str, source: str, base: Path | None = None) -> Parsed:
             except safefiles.OutsideFolder as exc:
                 message = f"attachments must be inside the file's folder: {exc}"
                 problem(("content", key, "file"), message)
+    _seal_legacy_text(doc)
     events: list[Event] = []
     previous: datetime | None = None
     for i, entry in enumerate(doc.events):
@@ -196,6 +198,27 @@ def parse(text: str, source: str, base: Path | None = None) -> Parsed:
     if problems:
         raise InterchangeInvalid(source, problems)
     return Parsed(doc, source, base or Path("."), events)
+
+
+def _seal_legacy_text(doc: Document) -> None:
+    """Text that events recorded before issue 24 (finding 6) held in clear (a parallel
+    proceeding's forum and outcome, a grant's reason, a motion, corrective actions)
+    becomes a content item of the file, kind "note", and the event refers to it as the
+    vocabulary now requires; the import then seals it under the case's key like any
+    other content. Keys start with "~", which no exported file uses."""
+    for i, entry in enumerate(doc.events):
+        fields = LEGACY_TEXT.get(entry.type, {})
+        for old, new in fields.items():
+            if old not in entry.payload or new in entry.payload:
+                continue
+            value = entry.payload.pop(old)
+            if isinstance(value, list):
+                value = "\n".join(str(v) for v in value)
+            if value is None or not str(value).strip():
+                continue
+            key = f"~{i + 1}.{old}"
+            doc.content[key] = ContentEntry(kind="note", text=str(value))
+            entry.payload[new] = key
 
 
 def read(path: Path) -> Parsed:

@@ -199,7 +199,7 @@ def run_reference_case(league: League) -> LiveRun:
                 case=ref,
                 author=p(author),
                 role="witness",
-                label=label if label != "W2b" else "W2 (second interview)",
+                label=label,  # a code; "second interview" is in the statement itself
                 text=STATEMENTS[label],
             )
     with frozen_at(at("2013-08-05T12:00:00-04:00")):

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from docket.events.registry import Payload, Ref, register
+from docket.events.registry import Key, Payload, PublicId, Ref, register
 
 ReporterRole = Literal["affected", "witness", "third_party"]
 Wish = Literal["record_only", "contact", "formal"]
@@ -27,16 +27,16 @@ class ReportReceived(Payload):
     contact: Contact
     anonymous: bool  # True when the reporter gave no name and no contact details
     content_ref: Ref
-    protocol_id: str = Field(min_length=1, max_length=80)
+    protocol_id: Key
     protocol_version: int
-    unit: str | None = None  # public id of the unit the report is addressed to
+    unit: PublicId | None = None  # public id of the unit the report is addressed to
     acknowledge_days: int = Field(ge=0, le=3650)
     materials: list[Ref] = []
 
 
 @register("report.acknowledged", "An intake officer acknowledged the report", stream="intake")
 class ReportAcknowledged(Payload):
-    body: str  # body key the officer acted for
+    body: Key  # body key the officer acted for
 
 
 @register("message.sent", "A message between the reporter and the intake officers", stream="intake")
@@ -57,11 +57,11 @@ class ReportWishChanged(Payload):
 
 @register("report.converted", "A case was begun from the report", stream="intake")
 class ReportConverted(Payload):
-    case: str  # public id of the case
-    body: str
+    case: PublicId  # public id of the case
+    body: Key
 
 
 @register("report.declined", "The intake officers decided not to proceed", stream="intake")
 class ReportDeclined(Payload):
-    body: str
+    body: Key
     reasons_ref: Ref

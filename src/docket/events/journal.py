@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from docket.events.registry import Payload, register
+from docket.events.registry import NoteLabel, Payload, Ref, register
 
 
 @register("ledger.note", "A note added to a record (used by the ledger's own tests)", stream="any")
 class LedgerNote(Payload):
-    text_ref: str | None = None
-    label: str | None = None
+    text_ref: Ref | None = None
+    label: NoteLabel | None = None

@@ -49,13 +49,22 @@ class Material:
 @dataclass
 class Vote:
     id: str
-    motion: str
+    motion: str  # in clear only in votes opened before issue 24; else "" and sealed:
     sanction: str | None
     proceeding: int
     seq: int
     eligible: tuple[str, ...]
     casts: dict[str, str] = field(default_factory=dict)
     closed: bool = False
+    motion_ref: str | None = None  # the sealed motion (issue 24, finding 6)
+
+    @property
+    def title(self) -> str:
+        """How lists name the vote, in clear: its id and the sanction it is about (or the
+        motion of a vote opened before motions were sealed)."""
+        if self.motion:
+            return f"{self.id}: {self.motion}"
+        return f"{self.id}: {self.sanction}" if self.sanction else self.id
 
 
 @dataclass
@@ -392,7 +401,13 @@ def _vote_opened(s: CaseState, e: Event) -> None:
     eligible = current.sitting() if current else ()
     index = current.index if current else 0
     s.votes[str(p["vote_id"])] = Vote(
-        str(p["vote_id"]), str(p["motion"]), p.get("sanction"), index, e.seq, eligible
+        str(p["vote_id"]),
+        str(p.get("motion", "")),  # a vote opened before its motion was sealed
+        p.get("sanction"),
+        index,
+        e.seq,
+        eligible,
+        motion_ref=p.get("motion_ref"),
     )
 
 

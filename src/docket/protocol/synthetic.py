@@ -140,7 +140,7 @@ def _step(w: _Walk) -> Event:
     if roll < 0.86 and w.seq > w.length * 0.9:
         w.votes += 1
         w.open_vote, w.voted = f"V{w.votes}", set()
-        payload = {"vote_id": w.open_vote, "motion": "Find the allegation established"}
+        payload = {"vote_id": w.open_vote, "motion_ref": f"K-{w.open_vote}"}  # sealed
         return w.event("vote.opened", chair, cap, payload)
     # Decisions end a proceeding's work, so they come near the end of a history.
     if roll < 0.87 and w.votes and w.seq > w.length * 0.95:

@@ -486,9 +486,10 @@ class ResponseForm(ActionForm):
 
 
 class ParallelForm(ActionForm):
+    # All three are sealed with the case's content (issue 24, finding 6).
     action = "note_parallel_proceeding"
-    forum = forms.CharField(label=_("Where"), max_length=120)
-    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+    forum = forms.CharField(label=_("Where"), max_length=2000)
+    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=2000)
     details = forms.CharField(label=_("Details"), required=False, widget=textarea(3))
 
     def perform(self, by: Person, case: str, options: Common) -> LedgerEvent:
@@ -505,7 +506,12 @@ class ParallelForm(ActionForm):
 
 class NoteForm(ActionForm):
     action = "add_note"
-    label = forms.CharField(label=_("Title"), required=False, max_length=120)
+    label = forms.CharField(
+        label=_("Label"),
+        required=False,
+        max_length=40,
+        help_text=_("A short code to refer to it, e.g. N1; write the rest in the note."),
+    )
     text = forms.CharField(label=_("Note"), widget=textarea(5))
 
     def perform(self, by: Person, case: str, options: Common) -> LedgerEvent:
@@ -676,7 +682,7 @@ class AdjournHearingForm(ActionForm):
 class OpenVoteForm(ActionForm):
     action = "open_vote"
     deviable = True
-    motion = forms.CharField(label=_("Motion"), max_length=200)
+    motion = forms.CharField(label=_("Motion"), max_length=2000)
     sanction = forms.ChoiceField(label=_("Sanction the motion would recommend"), required=False)
 
     def setup(self, page: CasePage) -> None:
@@ -697,7 +703,7 @@ class OpenVoteForm(ActionForm):
 
 
 def _open_votes(page: CasePage) -> list[tuple[str, str]]:
-    return [(v.id, f"{v.id}: {v.motion}") for v in page.state.votes.values() if not v.closed]
+    return [(v.id, v.title) for v in page.state.votes.values() if not v.closed]
 
 
 class CastVoteForm(ActionForm):
@@ -767,7 +773,7 @@ class DecisionForm(ActionForm):
 
     def setup(self, page: CasePage) -> None:
         self.fields["vote_id"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
-            (v.id, f"{v.id}: {v.motion}") for v in page.state.votes.values() if v.closed
+            (v.id, v.title) for v in page.state.votes.values() if v.closed
         ]
         self.fields["sanctions"].choices = [  # type: ignore[attr-defined]
             (k, v.title) for k, v in page.protocol.sanctions.items()
@@ -1061,7 +1067,7 @@ class GrantAccessForm(ActionForm):
     action = "grant_access"
     person = PersonRefField(label=_("Person"))
     until = LocalDateField(label=_("Until"))
-    reason = forms.CharField(label=_("Why they need it"), max_length=300)
+    reason = forms.CharField(label=_("Why they need it"), max_length=2000)
 
     def perform(self, by: Person, case: str, options: Common) -> LedgerEvent:
         d = self.cleaned_data

@@ -266,7 +266,8 @@ class CasePage:
         if t == "panel.named":
             return ", ".join(self.name(m) for m in p["members"])
         if t in ("vote.opened",):
-            return f"{p['vote_id']}: {p['motion']}"
+            vote = self.state.votes.get(str(p["vote_id"]))
+            return vote.title if vote is not None else str(p["vote_id"])
         if t == "vote.cast":
             return f"{p['vote_id']}: {p['choice']}"
         if t == "decision.issued":

@@ -27,6 +27,38 @@ def text_required(value: str, field: str, *, limit: int = 200_000) -> str:
     return text
 
 
+_CODE_HELP = {
+    "local_id": "a short code of letters and digits, such as W1 or D2 (no spaces)",
+    "category": "a few words of letters and digits, without punctuation",
+    "citation": "a short citation of the rule or clause, such as s.4.2",
+    "key": "a key in lower case, such as ndc",
+}
+
+
+def code_required(value: str | None, field: str, kind: str, *, required: bool = True) -> str:
+    """A bounded code (``docket.events.registry.CODES``) of the event vocabulary, checked
+    here so that every path (page, API, command, import) gets the same plain answer
+    rather than the ledger's. Free text belongs in sealed content, never in a code
+    (issue 24, finding 6)."""
+    import re
+
+    from docket.events.registry import CODES
+
+    code = CODES[kind]
+    text = (value or "").strip()
+    if not text:
+        if not required:
+            return ""
+        raise InvalidInput(f"Please fill in {field.replace('_', ' ')}.", data={"field": field})
+    if len(text) > code.max_length or not re.fullmatch(code.pattern, text):
+        raise InvalidInput(
+            f"{field.replace('_', ' ').capitalize()} must be {_CODE_HELP.get(kind, code.why)}"
+            f" (at most {code.max_length} characters); write anything longer in the text.",
+            data={"field": field, "code": kind, "limit": code.max_length},
+        )
+    return text
+
+
 def seal(ctx: CaseContext, *, kind: str, text: str | bytes, author: Person, **extra: Any) -> str:
     """Encrypt content into the case's store; the ledger then holds only its id."""
     data = text.encode("utf-8") if isinstance(text, str) else text

@@ -16,7 +16,7 @@ from docket.org.models import Person, Unit
 from ..acting import CaseContext, load, perform
 from ..models import Case, ProtocolVersion
 from ..protocols import parsed, protocol_in_force
-from ._base import Deviation, act, seal, text_required
+from ._base import Deviation, act, code_required, seal
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,10 @@ def complaint_receive(
     intake_report: str | None = None,
 ) -> Case:
     """Begin a case file from a complaint, bound to the protocol version in force today."""
-    category = text_required(category, "category", limit=80)
+    # A category is a code, in clear (counted in reports), as is each allegation's rule
+    # (a citation, checked with the payload); what is alleged goes in the allegation's
+    # sealed summary (issue 24, finding 6).
+    category = code_required(category, "category", "category")
     if not respondents:
         raise InvalidInput(
             "Name at least one person the complaint is about.", data={"field": "respondents"}

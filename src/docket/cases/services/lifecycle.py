@@ -73,14 +73,19 @@ def review_conclude(
     corrective_actions: list[str] | None = None,
     expect_seq: int | None = None,
 ) -> LedgerEvent:
+    """Conclude a review. The findings and the corrective actions (prose, one per line)
+    are sealed; the ledger keeps their ids (issue 24, finding 6)."""
     text = text_required(findings, "findings")
+    actions = "\n".join(a.strip() for a in corrective_actions or () if a.strip())
     return act(
         by,
         case,
         "conclude_review",
         lambda ctx: {
             "findings_ref": seal(ctx, kind="decision", text=text, author=by),
-            "corrective_actions": list(corrective_actions or []),
+            "corrective_actions_ref": seal(ctx, kind="decision", text=actions, author=by)
+            if actions
+            else None,
         },
         expect_seq=expect_seq,
     )
@@ -113,17 +118,21 @@ def access_grant(
     reason: str,
     expect_seq: int | None = None,
 ) -> LedgerEvent:
-    """Give someone time-limited access to the case, with the reason on the record."""
+    """Give someone time-limited access to the case. The reason is sealed with the case's
+    content (it says something about the case) and the record keeps its id."""
     if until <= clock.now():
         raise InvalidInput("The end of the access must be in the future.", data={"field": "until"})
+    text = text_required(reason, "reason", limit=2000)
+    if len(text) < 3:
+        raise InvalidInput("Please give the reason.", data={"field": "reason"})
     return act(
         by,
         case,
         "grant_access",
-        {
+        lambda ctx: {
             "person": person.public_id,
             "until": until.isoformat(),
-            "reason": text_required(reason, "reason", limit=300),
+            "reason_ref": seal(ctx, kind="note", text=text, author=by),
         },
         expect_seq=expect_seq,
     )

@@ -11,7 +11,7 @@ from docket.crypto.uploads import evidence_prepare_bytes
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 
-from ._base import Deviation, act, seal, text_required
+from ._base import Deviation, act, code_required, seal, text_required
 
 STATEMENT_ROLES = ("complainant", "respondent", "witness")
 
@@ -61,7 +61,7 @@ def statement_record(
     if role not in STATEMENT_ROLES:
         raise InvalidInput(f"{role!r} is not a kind of statement.", data={"field": "role"})
     body = text_required(text, "text")
-    label = text_required(label, "label", limit=40)
+    label = code_required(label, "label", "local_id")
     return act(
         by,
         case,
@@ -122,8 +122,8 @@ def evidence_record(
 ) -> LedgerEvent:
     """Add a file of evidence: type checked from its content, image metadata removed,
     then encrypted with its original name."""
+    label = code_required(label, "label", "local_id")
     prepared = evidence_prepare_bytes(data=data, filename=filename)
-    label = text_required(label, "label", limit=40)
     return act(
         by,
         case,
@@ -149,13 +149,14 @@ def report_prepare(
     *, by: Person, case: str, label: str, text: str, expect_seq: int | None = None
 ) -> LedgerEvent:
     body = text_required(text, "text")
+    code = code_required(label, "label", "local_id")
     return act(
         by,
         case,
         "prepare_report",
         lambda ctx: {
             "item": seal(ctx, kind="statement", text=body, author=by),
-            "label": text_required(label, "label", limit=40),
+            "label": code,
         },
         expect_seq=expect_seq,
     )
@@ -220,16 +221,20 @@ def parallel_proceeding_note(
     details: str = "",
     expect_seq: int | None = None,
 ) -> LedgerEvent:
+    """A proceeding outside the organization (the police, an employer, a court). Where
+    it was and how it ended are sealed like its details: they say who is involved and
+    what happened, and retention must be able to destroy them (issue 24, finding 6)."""
+    where = text_required(forum, "forum", limit=2000)
+    ended = outcome.strip()
+    told = details.strip()
     return act(
         by,
         case,
         "note_parallel_proceeding",
         lambda ctx: {
-            "forum": text_required(forum, "forum", limit=120),
-            "outcome": outcome.strip() or None,
-            "details_ref": seal(ctx, kind="note", text=details, author=by)
-            if details.strip()
-            else None,
+            "forum_ref": seal(ctx, kind="note", text=where, author=by),
+            "outcome_ref": seal(ctx, kind="note", text=ended, author=by) if ended else None,
+            "details_ref": seal(ctx, kind="note", text=told, author=by) if told else None,
         },
         expect_seq=expect_seq,
     )
@@ -238,14 +243,17 @@ def parallel_proceeding_note(
 def note_add(
     *, by: Person, case: str, text: str, label: str = "", expect_seq: int | None = None
 ) -> LedgerEvent:
+    """A procedural note, sealed. Its label is a code ("N1") by which it is referred to,
+    kept in clear; a title in prose belongs in the note's text."""
     body = text_required(text, "text")
+    code = code_required(label, "label", "local_id", required=False)
     return act(
         by,
         case,
         "add_note",
         lambda ctx: {
             "item": seal(ctx, kind="note", text=body, author=by),
-            "label": label.strip() or None,
+            "label": code or None,
         },
         expect_seq=expect_seq,
     )

@@ -18,13 +18,16 @@ def vote_open(
     deviation: Deviation = None,
     expect_seq: int | None = None,
 ) -> LedgerEvent:
+    """Open a vote on a motion. The motion's words are sealed (they may say what is
+    alleged and of whom); the ledger keeps the vote's id and the sanction's key."""
+    text = text_required(motion, "motion", limit=2000)
     return act(
         by,
         case,
         "open_vote",
-        {
+        lambda ctx: {
             "vote_id": vote_id,
-            "motion": text_required(motion, "motion", limit=200),
+            "motion_ref": seal(ctx, kind="deliberation", text=text, author=by),
             "sanction": sanction,
         },
         deviation=deviation,
