@@ -786,7 +786,7 @@ def participant_of(event: Event) -> Participant:
 def evaluate(protocol: Protocol, events: Iterable[Event], at: datetime) -> Evaluation:
     """Fold the events, judging each against the state just before it."""
     state = CaseState(stage=protocol.stages[0].id)
-    violations: dict[tuple[str, int], dict[str, Any]] = {}
+    violations: dict[tuple[str, int, str], dict[str, Any]] = {}
     deviations: list[DeviationRecord] = []
     starts, meets = _deadline_index(protocol)
     timed = starts.keys() | meets.keys()
@@ -860,22 +860,38 @@ def _deviation_record(event: Event, verdict: Verdict) -> DeviationRecord:
     )
 
 
+def attributed(refusals: Iterable[Refusal]) -> list[Refusal]:
+    """The refusals a judged step is reported under: each breach under the rule that
+    explains it. A step out of the protocol's order of stages is a finding of its own
+    only when no rule of the protocol explains it (a vote held before any hearing breaks
+    the hearing rule; that it came "at the wrong stage" is the same breach again)."""
+    found = list(refusals)
+    if any(r.code == RULE for r in found):
+        found = [r for r in found if r.code != WRONG_STAGE]
+    return found
+
+
 def _add_violations(
-    found: dict[tuple[str, int], dict[str, Any]], state: CaseState, event: Event, verdict: Verdict
+    found: dict[tuple[str, int, str], dict[str, Any]],
+    state: CaseState,
+    event: Event,
+    verdict: Verdict,
 ) -> None:
-    # One violation per rule per proceeding: the same breach repeated by the same body
-    # in the same proceeding is one breach with several events.
+    # One violation per rule, per proceeding, per acting body: the same breach repeated
+    # by the same body in the same proceeding is one breach, named at its first step,
+    # with the later steps it taints; a second body breaking the rule is a second one.
     index = state.proceeding.index if state.proceeding else 0
-    for refusal in verdict.refusals:
+    acting = event.capacity if event.capacity.startswith("body:") else ""
+    for refusal in attributed(verdict.refusals):
         key = refusal.rule or f"{refusal.code}:{verdict.action}"
         entry = found.setdefault(
-            (key, index), {"refusal": refusal, "events": [], "code": refusal.code}
+            (key, index, acting), {"refusal": refusal, "events": [], "code": refusal.code}
         )
         if event.seq not in entry["events"]:
             entry["events"].append(event.seq)
 
 
-def _violation(protocol: Protocol, key: tuple[str, int], entry: dict[str, Any]) -> Violation:
+def _violation(protocol: Protocol, key: tuple[str, int, str], entry: dict[str, Any]) -> Violation:
     refusal: Refusal = entry["refusal"]
     return Violation(
         key=key[0],
