@@ -277,6 +277,8 @@ def _key_rows(items: list[ContentItem]) -> dict[tuple[str, int], CaseKey | None]
     """
     wanted = {(i.stream, i.key_version) for i in items}
     streams = sorted({s for s, _ in wanted})
+    if not streams:  # "IN ()" is an error on PostgreSQL
+        return {}
     table = connection.ops.quote_name(CaseKey._meta.db_table)
     marks = ", ".join(["%s"] * len(streams))
     sql = (
