@@ -149,6 +149,7 @@ RULES: dict[str, str] = {
     "notify:preferences": SIGNED_IN,
     # intake
     "intake:report": PUBLIC,
+    "intake:received": PUBLIC,  # the receipt page: the code once, to whoever just filed
     "intake:follow": REPORTER,
     "intake:reporter_report": REPORTER,
     "intake:reporter_message": REPORTER,

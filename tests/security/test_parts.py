@@ -139,7 +139,8 @@ def web_get(client: Client, case: Case, step: str) -> Any:
 def written(case: Case) -> tuple[int, int, list[tuple[str, str]]]:
     """What a refused request must leave as it was."""
     return (
-        LedgerEvent.objects.filter(stream=case.stream).count(),
+        # A refused step is kept on the record (step.refused) and changes nothing else.
+        LedgerEvent.objects.filter(stream=case.stream).exclude(type="step.refused").count(),
         ContentItem.objects.filter(stream=case.stream).count(),
         sorted(CaseRole.objects.filter(case=case).values_list("person__public_id", "role")),
     )

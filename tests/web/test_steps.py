@@ -33,8 +33,16 @@ LATER = at("2023-05-02T12:00:00-04:00")  # the DSA style protocol was adopted in
 
 
 def head(case: Case) -> int:
+    """The case's last step: a refused one is kept on the record but takes no step."""
     case.refresh_from_db()
-    return case.head_seq
+    last = (
+        LedgerEvent.objects.filter(stream=case.stream)
+        .exclude(type="step.refused")
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return last or 0
 
 
 def url(case: Case, action: str) -> str:

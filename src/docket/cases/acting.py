@@ -241,7 +241,9 @@ def perform(
                 code="input.unknown_reference",
                 data={"action": action},
             )
-        raise refusal(ctx, verdict)
+        refused = refusal(ctx, verdict)
+        refused.data["capacity"] = capacity  # who they tried to act as, for the record
+        raise refused
     if deviation is not None and verdict.deviation:
         deviation = {**deviation, "rules": [r.rule for r in verdict.refusals if r.rule]}
     elif deviation is not None and enforce:
@@ -249,8 +251,8 @@ def perform(
             "Nothing needs a deviation here; take the step without one.",
             code="deviation.unneeded",
         )
-    row = ledger_append(
-        stream=ctx.stream,
+    return _append(
+        ctx,
         type=event_type,
         actor=person.public_id,
         capacity=capacity,
@@ -259,12 +261,84 @@ def perform(
         recorded_by=recorded_by,
         provenance=provenance,
         deviation=deviation,
-        expect_seq=expect_seq if expect_seq is not None else None,
+        expect_seq=expect_seq,
     )
+
+
+def _append(ctx: CaseContext, *, occurred_at: datetime | None, **row_fields: Any) -> LedgerEvent:
+    """Append one event to the case's ledger and bring its tables up to date."""
+    seen = row_fields.get("expect_seq")
+    # Refused attempts since the caller looked are on the record but changed nothing:
+    # they do not make the caller's view of the case stale.
+    if (
+        seen is not None
+        and seen < ctx.head
+        and all(e.type == REFUSED for e in ctx.events if e.seq > seen)
+    ):
+        row_fields["expect_seq"] = ctx.head
+    row = ledger_append(stream=ctx.stream, occurred_at=occurred_at, **row_fields)
     ctx.events.append(projection.engine_event(row))
+    at = occurred_at or clock.now()
     ctx.evaluation = evaluate(ctx.protocol, ctx.events, max(at, clock.now()))
     projection.refresh(ctx.case, ctx.protocol, ctx.events, ctx.evaluation)
     ctx.appended.append(row)
     case = ctx.case
     transaction.on_commit(lambda: [listener(case, row) for listener in list(_AFTER_COMMIT)])
     return row
+
+
+REFUSED = "step.refused"
+
+
+def refusal_payload(refused: ProtocolRefusal) -> dict[str, Any] | None:
+    """What the record keeps of a refused step: the step and the protocol's reasons
+    (codes, clauses, rules), never what the person tried to record."""
+    data = refused.data or {}
+    reasons = [
+        {"code": r["code"], "clause": r.get("clause") or None, "rule": r.get("rule") or None}
+        for r in data.get("reasons", [])
+    ]
+    if not data.get("action") or not reasons:
+        return None
+    return {"action": data["action"], "reasons": reasons}
+
+
+def keep_refusal(person: Person, public_id: str, refused: ProtocolRefusal) -> None:
+    """Put a step the engine refused on the case's record (``step.refused``): who tried
+    it, in which capacity, when, and why it was refused. Runs after the refused step's
+    own transaction was rolled back, in a transaction of its own."""
+
+    payload = refusal_payload(refused)
+    if payload is None:
+        return
+    capacity = str((refused.data or {}).get("capacity") or "member")
+    with transaction.atomic():
+        ctx = open_for_action(person, public_id)
+        record_refused(ctx, person=person, capacity=capacity, payload=payload)
+
+
+def record_refused(
+    ctx: CaseContext,
+    *,
+    person: Person,
+    capacity: str,
+    payload: Mapping[str, Any],
+    occurred_at: datetime | None = None,
+    provenance: str = "live",
+    recorded_by: str = "",
+) -> LedgerEvent:
+    """Append a ``step.refused`` event (live, or from an imported record)."""
+    from docket.events.registry import validate
+
+    return _append(
+        ctx,
+        type=REFUSED,
+        actor=person.public_id,
+        capacity=capacity,
+        payload=validate(REFUSED, payload),
+        occurred_at=occurred_at,
+        recorded_by=recorded_by,
+        provenance=provenance,
+        deviation=None,
+        expect_seq=None,
+    )

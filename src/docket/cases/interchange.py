@@ -168,7 +168,7 @@ def parse(text: str, source: str, base: Path | None = None) -> Parsed:
             problem((*here, "at"), "events must be listed in the order they happened")
         previous = entry.at
         try:
-            if entry.type not in ACTION_FOR_EVENT:
+            if entry.type not in ACTION_FOR_EVENT and entry.type != "step.refused":
                 raise UnknownEventType(f"{entry.type!r} is not a case event type")
             missing: list[tuple[str, str]] = []
 

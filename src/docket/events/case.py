@@ -444,6 +444,33 @@ class DeviationGranted(Payload):
     justification: Published = Field(min_length=1)
 
 
+# Why the engine refused a step (``docket.protocol.engine``'s reason codes).
+RefusalCode = Literal[
+    "protocol.not_provided",
+    "protocol.not_empowered",
+    "protocol.wrong_stage",
+    "protocol.rule",
+    "protocol.invalid",
+    "protocol.part_refused",
+    "protocol.no_grant",
+]
+
+
+class RefusalReason(Payload):
+    code: RefusalCode
+    clause: Citation | None = None
+    rule: Key | None = None
+
+
+# A step Docket refused: who tried which step, in which capacity (the event's own actor
+# and capacity), and the protocol's reasons. Nothing of what they tried to record is
+# kept: a refused statement's text never reaches the record.
+@register("step.refused", "Docket refused a step that would have broken the protocol")
+class StepRefused(Payload):
+    action: Key
+    reasons: list[RefusalReason] = Field(min_length=1)
+
+
 @register("content.shredded", "The case's content was destroyed under the retention rules")
 class ContentShredded(Payload):
     items: int = Field(ge=0)

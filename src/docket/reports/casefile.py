@@ -250,9 +250,10 @@ def _pdf(
     state = ctx.evaluation.state
     if state.votes:
         doc.grid(
-            ["Vote", "Motion", "Eligible", "Yes", "No", "Abstain", "Closed"],
+            # The motion is sealed (issue 24); the vote's title names its sanction.
+            ["Vote", "Eligible", "Yes", "No", "Abstain", "Closed"],
             [
-                [v.id, v.motion, len(v.eligible),
+                [v.title, len(v.eligible),
                  sum(1 for c in v.casts.values() if c == "yes"),
                  sum(1 for c in v.casts.values() if c == "no"),
                  sum(1 for c in v.casts.values() if c == "abstain"),

@@ -107,6 +107,21 @@ class HandoverItem:
 
 
 @dataclass(frozen=True)
+class RefusedItem:
+    """A step Docket refused (``step.refused``): who tried it, as what, and why."""
+
+    seq: int
+    action: str
+    title: str
+    occurred_at: datetime
+    who: str
+    capacity: str
+    clauses: tuple[str, ...]
+    codes: tuple[str, ...]
+    by: str  # in words: "tried for the National Disciplinary Committee"
+
+
+@dataclass(frozen=True)
 class ProceedingItem:
     index: int
     body: str
@@ -135,6 +150,7 @@ class ComplianceReport:
     proceedings: tuple[ProceedingItem, ...]
     handover_clause: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    refused: tuple[RefusedItem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -172,6 +188,7 @@ class ComplianceReport:
             "counts": {
                 "violations": len(self.violations),
                 "deviations": len(self.deviations),
+                "refused": len(self.refused),
                 "obligations": len(self.obligations),
                 "overdue": len(self.overdue),
                 "handovers": len(self.handovers),
@@ -205,6 +222,18 @@ class ComplianceReport:
                     "clauses": list(d.clauses),
                 }
                 for d in self.deviations
+            ],
+            "refused": [
+                {
+                    "seq": r.seq,
+                    "action": r.action,
+                    "occurred_at": _iso(r.occurred_at),
+                    "who": r.who,
+                    "capacity": r.capacity,
+                    "clauses": list(r.clauses),
+                    "codes": list(r.codes),
+                }
+                for r in self.refused
             ],
             "obligations": [
                 {
@@ -311,6 +340,15 @@ class ComplianceReport:
             )
             add(f"    Departs from: {', '.join(d.rules) or '-'} ({clauses})")
             add(f"    Justification: {d.justification}")
+        add("")
+
+        add(f"Steps refused ({len(self.refused)})")
+        if not self.refused:
+            add("  None.")
+        for r in self.refused:
+            clauses = ", ".join(c for c in r.clauses if c) or "-"
+            add(f"  - event {r.seq}, {self.when(r.occurred_at)}: {r.title}, {r.by}")
+            add(f"    Refused under: {clauses}")
         add("")
 
         add(f"Obligations met late or still open ({len(self.obligations)})")
@@ -454,6 +492,7 @@ def compliance_from(
     names = dict(bodies) if bodies is not None else {}
     for key, spec in protocol.bodies.items():
         names.setdefault(key, spec.name)
+    refused = tuple(_refused(e, names) for e in events if e.type == "step.refused")
     hand_over = protocol.actions.get("hand_over_record")
     return ComplianceReport(
         reference=reference,
@@ -471,6 +510,31 @@ def compliance_from(
         handovers=handovers,
         proceedings=proceedings,
         handover_clause=hand_over.clause if hand_over else "",
+        refused=refused,
+    )
+
+
+def _refused(event: Event, names: Mapping[str, str]) -> RefusedItem:
+    from docket.protocol.actions import ACTIONS
+
+    capacity = event.capacity
+    if capacity.startswith("body:"):
+        by = f"tried for the {names.get(capacity[5:], capacity[5:])}"
+    else:
+        by = f"tried by the {capacity.replace('_', ' ')}"
+    action = str(event.payload["action"])
+    reasons = event.payload.get("reasons", [])
+    spec = ACTIONS.get(action)
+    return RefusedItem(
+        seq=event.seq,
+        action=action,
+        title=spec.title if spec else action.replace("_", " "),
+        occurred_at=event.occurred_at,
+        who=event.actor,
+        capacity=event.capacity,
+        clauses=tuple(str(r.get("clause") or "") for r in reasons),
+        codes=tuple(str(r["code"]) for r in reasons),
+        by=by,
     )
 
 

@@ -185,6 +185,16 @@ def write_compliance(doc: Document, report: ComplianceReport) -> None:
         )
         doc.para(f"Departs from: {', '.join(d.rules)} ({', '.join(d.clauses)})", indent=5)
         doc.para(f"Justification: {d.justification}", indent=5)
+    doc.h2(f"Steps refused ({len(report.refused)})")
+    if not report.refused:
+        doc.para("None.")
+    for r in report.refused:
+        clauses = ", ".join(c for c in r.clauses if c) or "-"
+        doc.para(
+            f"Event {r.seq}, {report.when(r.occurred_at)}: {r.title}, {r.by}",
+            bold=True,
+        )
+        doc.para(f"Refused under: {clauses}", indent=5)
     doc.h2(f"Obligations met late or still open ({len(report.obligations)})")
     if report.obligations:
         doc.grid(

@@ -284,6 +284,13 @@ class CasePage:
             return f"{p['measure_id']}: {p['kind'].replace('_', ' ')}"
         if t == "case.opened":
             return str(p["reference"])
+        if t == "step.refused":
+            spec = ACTIONS.get(str(p["action"]))
+            clauses = ", ".join(str(r["clause"]) for r in p["reasons"] if r.get("clause"))
+            return _("%(step)s, refused under %(clauses)s") % {
+                "step": spec.title if spec else p["action"],
+                "clauses": clauses or "-",
+            }
         return ""
 
     def _label(self, item: str) -> str:

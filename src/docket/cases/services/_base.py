@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 
-from docket.core.errors import InvalidInput
+from docket.core.errors import InvalidInput, ProtocolRefusal
 from docket.crypto.services import content_put
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 
-from ..acting import CaseContext, open_for_action, perform
+from ..acting import CaseContext, keep_refusal, open_for_action, perform
 from ..models import Case
 
 Deviation = Mapping[str, Any] | None
+
+
+@contextmanager
+def acting_on(by: Person, case: str) -> Iterator[CaseContext]:
+    """A service's one transaction on a case, opened for ``by``. A step the protocol
+    refuses changes nothing, and is then kept on the case's record (who tried which
+    step, and why it was refused: ``acting.keep_refusal``), in its own transaction."""
+    try:
+        with transaction.atomic():
+            yield open_for_action(by, case)
+    except ProtocolRefusal as refused:
+        keep_refusal(by, case, refused)
+        raise
 
 
 def text_required(value: str, field: str, *, limit: int = 200_000) -> str:
@@ -86,8 +100,7 @@ def act(
     """Open the case for ``by``, build the payload (it may seal content), take the action,
     then run ``after`` (e.g. a standing change) — all in one transaction."""
     public = case.public_id if isinstance(case, Case) else case
-    with transaction.atomic():
-        ctx = open_for_action(by, public)
+    with acting_on(by, public) as ctx:
         body = payload(ctx) if callable(payload) else payload
         event = perform(
             ctx,

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
-
 from docket.core.errors import InvalidInput
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 
-from ..acting import CaseContext, open_for_action, perform
-from ._base import Deviation, act, seal
+from ..acting import CaseContext, perform
+from ._base import Deviation, act, acting_on, seal
 
 
 def _reasons(ctx: CaseContext, text: str, by: Person) -> str | None:
@@ -50,8 +48,7 @@ def case_refer(
 ) -> LedgerEvent:
     """Hand the case to another body. The whole record goes with it, on the record;
     keeping any part back needs a deviation by an empowered body."""
-    with transaction.atomic():
-        ctx = open_for_action(by, case)
+    with acting_on(by, case) as ctx:
         event = perform(
             ctx,
             person=by,
@@ -81,8 +78,7 @@ def reinvestigation_order(
     expect_seq: int | None = None,
 ) -> LedgerEvent:
     """Call in another body to investigate again; the earlier record goes with it."""
-    with transaction.atomic():
-        ctx = open_for_action(by, case)
+    with acting_on(by, case) as ctx:
         event = perform(
             ctx,
             person=by,
@@ -109,8 +105,7 @@ def record_hand_over(
     expect_seq: int | None = None,
 ) -> LedgerEvent:
     """Hand the record so far to the body that holds the case."""
-    with transaction.atomic():
-        ctx = open_for_action(by, case)
+    with acting_on(by, case) as ctx:
         return _hand_over(ctx, by, to_body, withheld, deviation, expect_seq)
 
 

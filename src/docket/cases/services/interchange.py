@@ -16,7 +16,7 @@ from docket.org.services import person_create, person_identity_recorded
 from docket.protocol.actions import ACTION_FOR_EVENT
 
 from .. import interchange
-from ..acting import load, perform
+from ..acting import REFUSED, load, perform, record_refused
 from ..models import Case
 from ..protocols import parsed as parsed_protocol
 from ..protocols import protocol_version
@@ -129,6 +129,17 @@ def _write(
             return people[value].public_id if kind == "person" else seal(value, actor)
 
         payload = interchange.translated(entry.type, entry.payload, translate)
+        if entry.type == REFUSED:  # a refused attempt, kept on the record it comes from
+            record_refused(
+                ctx,
+                person=actor,
+                capacity=entry.capacity,
+                payload=payload,
+                occurred_at=entry.at,
+                provenance="import",
+                recorded_by=who,
+            )
+            continue
         perform(
             ctx,
             person=actor,

@@ -9,8 +9,8 @@ from docket.core.errors import InvalidInput
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 
-from ..acting import CaseContext, open_for_action, perform
-from ._base import act, seal, text_required
+from ..acting import CaseContext, perform
+from ._base import act, acting_on, seal, text_required
 
 
 def case_close(
@@ -40,11 +40,9 @@ def case_reopen(
     expect_seq: int | None = None,
 ) -> LedgerEvent:
     """Reopen a closed case for review; the reviewing body receives the whole record."""
-    from django.db import transaction
 
     text = text_required(reasons, "reasons")
-    with transaction.atomic():
-        ctx = open_for_action(by, case)
+    with acting_on(by, case) as ctx:
         event = perform(
             ctx,
             person=by,

@@ -11,7 +11,7 @@ from docket.crypto.uploads import evidence_prepare_bytes
 from docket.ledger.models import LedgerEvent
 from docket.org.models import Person
 
-from ._base import Deviation, act, code_required, seal, text_required
+from ._base import Deviation, act, acting_on, code_required, seal, text_required
 
 STATEMENT_ROLES = ("complainant", "respondent", "witness")
 
@@ -285,16 +285,14 @@ def correspondence_receive(
 def identity_record(*, by: Person, case: str, person: Person, identity: str) -> str:
     """Keep a non-member's real identity encrypted under this case's key; the person is
     otherwise known only by their label. Returns the content id."""
-    from django.db import transaction
 
     from docket.core import clock
     from docket.org.services import person_identity_recorded
 
-    from ..acting import capacities_of, open_for_action
+    from ..acting import capacities_of
 
     name = text_required(identity, "identity", limit=500)
-    with transaction.atomic():
-        ctx = open_for_action(by, case)
+    with acting_on(by, case) as ctx:
         # Only the body holding the case (or its panel or investigator) keeps identities,
         # and only of people taking part in it.
         roles = ctx.evaluation.state.roles_of(by.public_id)
