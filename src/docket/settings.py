@@ -24,7 +24,9 @@ DOCKET_TRUSTED_PROXIES  comma-separated addresses or networks (CIDR) of the reve
                         client in X-Forwarded-For (default: none, REMOTE_ADDR is the client).
 DOCKET_CACHE_URL        the cache shared by every process (sign-in and MFA rate limits,
                         TOTP replay): db:// (default, a table in the database) or
-                        redis://host:port/db (needs the redis package).
+                        redis://host:port/db (Redis, shared by several app servers).
+DOCKET_CACHE_PREFIX     the prefix of Docket's keys in Redis (default docket), so that
+                        deployments can share one Redis.
 DOCKET_MAX_REQUEST_BYTES  largest request body (default 60 MiB); larger ones get 413
                         before the body is read. Set the proxy's limit to match.
 DOCKET_MAX_REQUEST_FILES  most files in one request (default 5).
@@ -323,7 +325,12 @@ def _cache() -> dict[str, object]:
     url = _env("DOCKET_CACHE_URL", "db://")
     scheme = urlparse(url).scheme
     if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # One Redis may serve several deployments: each keeps its keys under its prefix.
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": _env("DOCKET_CACHE_PREFIX", "docket"),
+        }
     if scheme == "locmem":  # one process only: for tests of a single process, never prod
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     return {
