@@ -31,6 +31,16 @@ def run(league):  # type: ignore[no-untyped-def]
     return run_reference_case(league)
 
 
+def _vote_before_any_hearing(league, case) -> None:  # type: ignore[no-untyped-def]
+    s.vote_open(
+        by=league.person("N1"),
+        case=case.public_id,
+        vote_id="V1",
+        motion="Recommend expulsion",
+        sanction="expulsion",
+    )
+
+
 def _refused(case):  # type: ignore[no-untyped-def]
     return list(LedgerEvent.objects.filter(stream=case.stream, type="step.refused").order_by("seq"))
 
@@ -78,13 +88,7 @@ def test_a_refused_step_changes_nothing_but_is_kept(league) -> None:
     case = harbor_case_with_panel(league, reference="2013-031")
     before = list(LedgerEvent.objects.filter(stream=case.stream).values_list("seq", "type"))
     with frozen_at(at(OPENED_AT)), pytest.raises(ProtocolRefusal):
-        s.vote_open(
-            by=league.person("N1"),
-            case=case.public_id,
-            vote_id="V1",
-            motion="Recommend expulsion",
-            sanction="expulsion",
-        )
+        _vote_before_any_hearing(league, case)
     after = list(LedgerEvent.objects.filter(stream=case.stream).values_list("seq", "type"))
     assert after[:-1] == before
     assert after[-1][1] == "step.refused"
@@ -99,13 +103,7 @@ def test_a_refusal_does_not_make_anyone_s_view_of_the_case_stale(league) -> None
     seen = case.head_seq  # what an officer's open form carries
     with frozen_at(at(OPENED_AT)):
         with pytest.raises(ProtocolRefusal):
-            s.vote_open(
-                by=league.person("N1"),
-                case=case.public_id,
-                vote_id="V1",
-                motion="Recommend expulsion",
-                sanction="expulsion",
-            )
+            _vote_before_any_hearing(league, case)
         # The form opened before the refusal still goes through.
         s.charges_serve(
             by=league.person("N1"),

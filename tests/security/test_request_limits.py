@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
+from tests.intake.test_views import FORM
 
 from docket.crypto.models import ContentItem
 from docket.crypto.uploads import BoundedMemoryUploadHandler
@@ -24,20 +25,6 @@ from docket.web.limits import RequestSizeMiddleware
 from .test_proxies import PROXY
 
 MiB = 1024 * 1024
-FORM = {
-    "reporter_role": "witness",
-    "subject_name": "Robin Hale",
-    "subject_number": "",
-    "subject_description": "",
-    "unit": "",
-    "what": "I saw him shove a volunteer.",
-    "when": "Friday",
-    "where": "The office",
-    "wants": "formal",
-    "contact": "this_page",
-    "reporter_name": "",
-    "contact_details": "",
-}
 
 
 @pytest.fixture

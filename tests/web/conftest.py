@@ -11,9 +11,24 @@ import pytest
 from django.test import Client
 
 from docket.cases import services as s
+from docket.cases.models import Case
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
 from docket.demo.testing import OPENED_AT, harbor_case_with_panel
+from docket.ledger.models import LedgerEvent
+
+
+def head(case: Case) -> int:
+    """The case's last step: a refused one is kept on the record but takes no step."""
+    case.refresh_from_db()
+    last = (
+        LedgerEvent.objects.filter(stream=case.stream)
+        .exclude(type="step.refused")
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return last or 0
 
 
 @pytest.fixture

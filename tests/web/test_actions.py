@@ -9,24 +9,11 @@ import pytest
 from docket.cases.models import Case
 from docket.core.clock import frozen_at
 from docket.demo.reference_live import at
-from docket.ledger.models import LedgerEvent
 
+from .conftest import head
 from .test_pages import MARCH, get, post
 
 pytestmark = pytest.mark.django_db
-
-
-def head(case: Case) -> int:
-    """The case's last step: a refused one is kept on the record but takes no step."""
-    case.refresh_from_db()
-    last = (
-        LedgerEvent.objects.filter(stream=case.stream)
-        .exclude(type="step.refused")
-        .order_by("-seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    return last or 0
 
 
 def url(case: Case, action: str) -> str:

@@ -24,25 +24,13 @@ from docket.org.models import Person
 from docket.org.selectors import standing_at
 from docket.org.services import body_create, seat_create, seat_term_begin
 
+from .conftest import head
 from .test_pages import MARCH, get, post, shows
 
 pytestmark = pytest.mark.django_db
 
 APRIL = at("2013-04-02T12:00:00-04:00")
 LATER = at("2023-05-02T12:00:00-04:00")  # the DSA style protocol was adopted in 2022
-
-
-def head(case: Case) -> int:
-    """The case's last step: a refused one is kept on the record but takes no step."""
-    case.refresh_from_db()
-    last = (
-        LedgerEvent.objects.filter(stream=case.stream)
-        .exclude(type="step.refused")
-        .order_by("-seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    return last or 0
 
 
 def url(case: Case, action: str) -> str:
