@@ -220,17 +220,18 @@ def build_world(league: Any) -> World:
     with frozen_at(TERM_ENDED):
         term = s8.seat_terms.get()
         seat_term_end(actor=ACTOR, capacity=CAP, term=term, reason="Resigned from the SC.")
-    # League v1 lets the holding body appoint an investigator only while a case is under
-    # investigation, and the review is not; the investigator's part is therefore written
-    # into the projection directly (no service runs after this, so nothing rebuilds it).
-    # The property tests appoint investigators through the service.
-    CaseRole.objects.create(case=case, person=inv, role="investigator")
     outsider = new_member(league, "Cleo Outsider", "L-9024")
     seated = new_member(league, "Dev Seated", "L-9025")
     new_term(league, seated, "sc", date(2019, 1, 12))
     with frozen_at(STEPS_2019 + timedelta(hours=3)):
+        # Refused, and kept on the record as step.refused (which refreshes the tables).
         _attempt_parts(ref, p("C"), p("R"), outsider, advocate=False)
         _attempt_parts(ref, p("C"), p("R"), seated)
+    # League v1 lets the holding body appoint an investigator only while a case is under
+    # investigation, and the review is not; the investigator's part is therefore written
+    # into the projection directly, last (no step runs after this, so nothing rebuilds
+    # it). The property tests appoint investigators through the service.
+    CaseRole.objects.create(case=case, person=inv, role="investigator")
     case.refresh_from_db()
     cast: dict[str, Person | None] = {
         "anonymous": None,
@@ -265,7 +266,7 @@ def _attempt_parts(
     ref: str, complainant: Person, respondent: Person, someone: Person, *, advocate: bool = True
 ) -> None:
     """A party gives ``someone`` a part by their own act (the complainant's witness; with
-    ``advocate``, also the respondent's advocate): refused, nothing recorded."""
+    ``advocate``, also the respondent's advocate): refused; only the refusal is kept."""
     from docket.core.errors import ProtocolRefusal
     from docket.protocol.engine import PART_REFUSED
 

@@ -45,9 +45,10 @@ SECRETS = [
     "The case is decided.",
     "A former NDC member asks for corrective action.",
     "To review the 2013 case and correct its mistakes.",
+    "Recommend expulsion",  # a vote's motion, sealed since issue 24 (finding 6)
 ]
 # Kept in clear on purpose (structured facts, not confidential content).
-IN_CLEAR = ["physical misconduct", "Recommend expulsion"]
+IN_CLEAR = ["physical misconduct"]
 
 
 def _found(haystack: bytes, needles: list[str]) -> list[str]:
